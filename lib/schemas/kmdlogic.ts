@@ -1,0 +1,156 @@
+/** Schema of the `kmdlogic` provider: the one source of truth for provider, bindings and docs. */
+import { guid, httpUrl, notBlank, oneOf, positiveNumber } from './rules';
+import type { AttributeType, ProviderSchema } from './types';
+
+export const KMDLOGIC_TOKEN_URL = 'https://identity-api.kmdlogic.io/clientcredentials/token';
+export const KMDLOGIC_API_URL = 'https://gateway.kmdlogic.io/cpr/v1';
+/** The scope the KMD Logic SDKs request for Logic APIs. */
+export const KMDLOGIC_SCOPE = 'https://logicidentityprod.onmicrosoft.com/bb159109-0ccd-4b08-8d0d-80370cedda84/.default';
+export const CPR_ENVIRONMENTS = ['Production', 'Test'] as const;
+
+const configurationType: AttributeType = [
+  'object',
+  { id: 'string', name: 'string', provider: 'string', environment: 'string' },
+];
+
+export const kmdlogicSchema = {
+  name: 'kmdlogic',
+  source: 'workzone-cpr.local/cpr/kmdlogic',
+  version: '0.1.0',
+  provider: {
+    version: 0,
+    description: 'Reads and manages KMD Logic CPR configurations with client credentials from the Logic console.',
+    attributes: {
+      client_id: {
+        type: 'string',
+        optional: true,
+        env: ['KMDLOGIC_CLIENT_ID'],
+        rules: [guid],
+        description: 'Client ID of a Logic client credential. Also read from `KMDLOGIC_CLIENT_ID`. Required.',
+      },
+      client_secret: {
+        type: 'string',
+        optional: true,
+        sensitive: true,
+        env: ['KMDLOGIC_CLIENT_SECRET'],
+        description: 'Client secret of that credential. Also read from `KMDLOGIC_CLIENT_SECRET`. Required.',
+      },
+      token_url: {
+        type: 'string',
+        optional: true,
+        default: KMDLOGIC_TOKEN_URL,
+        env: ['KMDLOGIC_TOKEN_URL'],
+        rules: [httpUrl],
+        description: `Token endpoint. Also read from \`KMDLOGIC_TOKEN_URL\`. Defaults to \`${KMDLOGIC_TOKEN_URL}\`.`,
+      },
+      api_url: {
+        type: 'string',
+        optional: true,
+        default: KMDLOGIC_API_URL,
+        env: ['KMDLOGIC_API_URL'],
+        rules: [httpUrl],
+        description: `Base URL of the CPR API. Also read from \`KMDLOGIC_API_URL\`. Defaults to \`${KMDLOGIC_API_URL}\`.`,
+      },
+      scope: {
+        type: 'string',
+        optional: true,
+        default: KMDLOGIC_SCOPE,
+        env: ['KMDLOGIC_SCOPE'],
+        rules: [notBlank],
+        description: `OAuth scope requested with the token. Also read from \`KMDLOGIC_SCOPE\`. Defaults to \`${KMDLOGIC_SCOPE}\`.`,
+      },
+      ca_file: {
+        type: 'string',
+        optional: true,
+        env: ['KMDLOGIC_CA_FILE'],
+        description: 'PEM file of CA certificates to trust, in addition to the system ones. Also read from `KMDLOGIC_CA_FILE`.',
+      },
+      insecure_skip_verify: {
+        type: 'bool',
+        optional: true,
+        default: false,
+        description: 'Do not verify TLS certificates. For tests only; the provider warns on every run while it is on. Defaults to `false`.',
+      },
+      request_timeout_seconds: {
+        type: 'number',
+        optional: true,
+        default: 30,
+        rules: [positiveNumber],
+        description: 'Timeout of one HTTP request, in seconds. Defaults to `30`.',
+      },
+      retry_max_seconds: {
+        type: 'number',
+        optional: true,
+        default: 120,
+        rules: [positiveNumber],
+        description: 'How long to keep retrying on 429, 5xx, timeouts and dropped connections, in seconds. Defaults to `120`.',
+      },
+    },
+  },
+  resources: {
+    kmdlogic_cpr_configuration: {
+      version: 0,
+      description:
+        'A CPR configuration of the data-distributor kind. KMD Logic has no API to delete one: destroying it only removes it from state, with a warning.',
+      attributes: {
+        id: { type: 'string', computed: true, description: 'Configuration id (a GUID).' },
+        subscription_id: {
+          type: 'string',
+          required: true,
+          forceNew: true,
+          rules: [guid],
+          description: 'Logic subscription id (a GUID). Changing it creates a new configuration.',
+        },
+        name: { type: 'string', required: true, rules: [notBlank], description: 'Name of the configuration.' },
+        environment: {
+          type: 'string',
+          required: true,
+          rules: [oneOf(CPR_ENVIRONMENTS)],
+          description: 'CPR environment: `Production` or `Test`.',
+        },
+        certificate: {
+          type: 'string',
+          required: true,
+          sensitive: true,
+          rules: [notBlank],
+          description: 'Base64 of the PKCS#12 (.pfx) certificate issued for the data distributor.',
+        },
+        certificate_password: {
+          type: 'string',
+          optional: true,
+          sensitive: true,
+          description: 'Password of the certificate.',
+        },
+        provider: { type: 'string', computed: true, description: 'CPR provider of the configuration.' },
+      },
+    },
+  },
+  dataSources: {
+    kmdlogic_subscription: {
+      version: 0,
+      description:
+        'Proves that the credentials work and the subscription is reachable, and lists its CPR configurations.',
+      attributes: {
+        id: { type: 'string', computed: true, description: 'Same as `subscription_id`.' },
+        subscription_id: { type: 'string', required: true, rules: [guid], description: 'Logic subscription id (a GUID).' },
+        configurations: {
+          type: ['list', configurationType],
+          computed: true,
+          description: 'CPR configurations of the subscription: `id`, `name`, `provider`, `environment`.',
+        },
+      },
+    },
+    kmdlogic_cpr_configuration: {
+      version: 0,
+      description: 'One CPR configuration of a subscription.',
+      attributes: {
+        id: { type: 'string', computed: true, description: 'Same as `configuration_id`.' },
+        subscription_id: { type: 'string', required: true, rules: [guid], description: 'Logic subscription id (a GUID).' },
+        configuration_id: { type: 'string', required: true, rules: [guid], description: 'Configuration id (a GUID).' },
+        name: { type: 'string', computed: true, description: 'Name of the configuration.' },
+        provider: { type: 'string', computed: true, description: 'CPR provider of the configuration.' },
+        environment: { type: 'string', computed: true, description: '`Production` or `Test`.' },
+      },
+    },
+  },
+} as const satisfies ProviderSchema;

@@ -1,0 +1,199 @@
+/** Schema of the `workzone` provider: the one source of truth for provider, bindings and docs. */
+import { httpUrl, maxLength, noWhitespace, notBlank, oneOf, positiveNumber, secret } from './rules';
+import type { ProviderSchema } from './types';
+
+/** The grant type the CPR update module needs ("Client credentials" in the Configurator form). */
+export const CPR_GRANT_TYPE = 'CLNTCRED';
+/** WorkZone's CPR batch user ("Captia CPR batch afvikler"). */
+export const CPR_BATCH_USER = 'CPRBATCHUSER';
+export const DEFAULT_CLIENT_NAME = 'Contact update - CPR';
+/** Shortest client secret accepted when supplied. */
+export const MIN_CLIENT_SECRET_LENGTH = 16;
+
+export const workzoneSchema = {
+  name: 'workzone',
+  source: 'workzone-cpr.local/cpr/workzone',
+  version: '0.1.0',
+  provider: {
+    version: 0,
+    description: 'Manages OAuth clients in KMD WorkZone (Configurator > Global > OAuth settings).',
+    attributes: {
+      url: {
+        type: 'string',
+        optional: true,
+        env: ['WORKZONE_URL'],
+        rules: [httpUrl],
+        description: 'Base URL of WorkZone, such as `https://workzone.example.dk`. Also read from `WORKZONE_URL`. Required.',
+      },
+      username: {
+        type: 'string',
+        optional: true,
+        env: ['WORKZONE_USERNAME'],
+        rules: [notBlank],
+        description: 'Administrator user name for the OAuth settings API (HTTP Basic). Also read from `WORKZONE_USERNAME`. Required.',
+      },
+      password: {
+        type: 'string',
+        optional: true,
+        sensitive: true,
+        env: ['WORKZONE_PASSWORD'],
+        description: 'Administrator password. Also read from `WORKZONE_PASSWORD`. Required.',
+      },
+      odata_path: {
+        type: 'string',
+        optional: true,
+        default: '/odata',
+        env: ['WORKZONE_ODATA_PATH'],
+        description: 'Path of the OData root under `url`. Defaults to `/odata`.',
+      },
+      oauth_clients_path: {
+        type: 'string',
+        optional: true,
+        default: 'OAuthClients',
+        description: 'Entity set of OAuth clients under the OData root. Defaults to `OAuthClients`.',
+      },
+      users_path: {
+        type: 'string',
+        optional: true,
+        default: 'Users',
+        description: 'Entity set of users under the OData root. Defaults to `Users`.',
+      },
+      token_url: {
+        type: 'string',
+        optional: true,
+        env: ['WORKZONE_TOKEN_URL'],
+        rules: [httpUrl],
+        description:
+          "WorkZone's OAuth token endpoint, used to verify client credentials. Also read from `WORKZONE_TOKEN_URL`. Defaults to `<url>/connect/token`.",
+      },
+      ca_file: {
+        type: 'string',
+        optional: true,
+        env: ['WORKZONE_CA_FILE'],
+        description: 'PEM file of CA certificates to trust for WorkZone, in addition to the system ones. Also read from `WORKZONE_CA_FILE`.',
+      },
+      insecure_skip_verify: {
+        type: 'bool',
+        optional: true,
+        default: false,
+        description: 'Do not verify WorkZone\'s TLS certificate. For tests only; the provider warns on every run while it is on. Defaults to `false`.',
+      },
+      request_timeout_seconds: {
+        type: 'number',
+        optional: true,
+        default: 30,
+        rules: [positiveNumber],
+        description: 'Timeout of one HTTP request, in seconds. Defaults to `30`.',
+      },
+      retry_max_seconds: {
+        type: 'number',
+        optional: true,
+        default: 120,
+        rules: [positiveNumber],
+        description:
+          'How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. Defaults to `120`.',
+      },
+    },
+  },
+  resources: {
+    workzone_oauth_client: {
+      version: 0,
+      description:
+        'An OAuth client in WorkZone, as created in Configurator > Global > OAuth settings > Add. WorkZone never shows the secret again after saving; this resource keeps it in state (or, with `client_secret_wo`, keeps it out of state).',
+      attributes: {
+        id: { type: 'string', computed: true, description: 'Same as `client_id`.' },
+        client_id: {
+          type: 'string',
+          required: true,
+          forceNew: true,
+          rules: [noWhitespace, maxLength(200)],
+          description: 'Client ID ("Contact update - CPR, Client ID" in the CPR update module). No spaces. Changing it replaces the client.',
+        },
+        client_name: {
+          type: 'string',
+          optional: true,
+          default: DEFAULT_CLIENT_NAME,
+          rules: [notBlank, maxLength(200)],
+          description: `Display name of the client. Defaults to \`${DEFAULT_CLIENT_NAME}\`.`,
+        },
+        enabled: { type: 'bool', optional: true, default: true, description: 'Enabled. Defaults to `true`.' },
+        allow_access_token_via_browser: {
+          type: 'bool',
+          optional: true,
+          default: false,
+          description: 'Allow access token via browser. Defaults to `false`.',
+        },
+        allow_offline_access: {
+          type: 'bool',
+          optional: true,
+          default: false,
+          description: 'Allow offline access (refresh tokens). Defaults to `false`.',
+        },
+        require_pkce: {
+          type: 'bool',
+          optional: true,
+          default: false,
+          description: 'Require proof key for code exchange. Defaults to `false`.',
+        },
+        grant_type: {
+          type: 'string',
+          optional: true,
+          default: CPR_GRANT_TYPE,
+          rules: [
+            oneOf(
+              [CPR_GRANT_TYPE],
+              'the CPR update module authenticates with client credentials ("CLNTCRED"), the only grant type this provider supports',
+            ),
+          ],
+          description: `Grant type code. Defaults to \`${CPR_GRANT_TYPE}\` (client credentials), the only one supported.`,
+        },
+        user: {
+          type: 'string',
+          optional: true,
+          default: CPR_BATCH_USER,
+          rules: [noWhitespace],
+          description: `Initials of the WorkZone user the client acts as. Defaults to \`${CPR_BATCH_USER}\` ("Captia CPR batch afvikler").`,
+        },
+        client_secret: {
+          type: 'string',
+          optional: true,
+          computed: true,
+          sensitive: true,
+          rules: [secret(MIN_CLIENT_SECRET_LENGTH)],
+          description: `Client secret. Supply one (at least ${MIN_CLIENT_SECRET_LENGTH} characters), or leave it out and WorkZone generates one, returned once and kept in state. Conflicts with \`client_secret_wo\`.`,
+        },
+        client_secret_wo: {
+          type: 'string',
+          optional: true,
+          sensitive: true,
+          writeOnly: true,
+          rules: [secret(MIN_CLIENT_SECRET_LENGTH)],
+          description:
+            'Write-only client secret (Terraform >= 1.11): sent to WorkZone, never stored in plan or state. Change `client_secret_wo_version` to send a new one. Conflicts with `client_secret`.',
+        },
+        client_secret_wo_version: {
+          type: 'number',
+          optional: true,
+          description: 'Version of `client_secret_wo`; changing it sends the write-only secret again.',
+        },
+      },
+    },
+  },
+  dataSources: {
+    workzone_user: {
+      version: 0,
+      description: 'Looks up a WorkZone user by initials, so that a plan fails early when the user (such as `CPRBATCHUSER`) does not exist.',
+      attributes: {
+        id: { type: 'string', computed: true, description: "The user's id in WorkZone." },
+        initials: {
+          type: 'string',
+          required: true,
+          rules: [noWhitespace],
+          description: 'Initials of the user, such as `CPRBATCHUSER`.',
+        },
+        name: { type: 'string', computed: true, description: "The user's full name." },
+        active: { type: 'bool', computed: true, description: 'Whether the user is active.' },
+      },
+    },
+  },
+} as const satisfies ProviderSchema;
