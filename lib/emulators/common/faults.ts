@@ -1,0 +1,144 @@
+/**
+ * Fault injection for the emulators: error responses, latency and dropped connections, switchable at
+ * start-up and at run time (PUT /_emulator/faults), so that retry and timeout paths run against real HTTP.
+ */
+
+export interface FaultConfig {
+  /** Share of requests (0..1) answered with `errorStatus` instead of being handled. */
+  readonly errorRate: number;
+  /** Status of injected errors (e.g. 503, 429, 500). */
+  readonly errorStatus: number;
+  /** Delay before every request is handled (or dropped), in milliseconds. */
+  readonly latencyMs: number;
+  /** Share of requests (0..1) whose connection is destroyed without a response. */
+  readonly dropRate: number;
+  /** When set, injected errors carry `Retry-After: <seconds>`. */
+  readonly retryAfterSeconds?: number | null;
+  /** When set, at most this many faults (errors + drops) are injected, then requests pass; makes tests deterministic. */
+  readonly limit?: number | null;
+}
+
+export const NO_FAULTS: FaultConfig = Object.freeze({
+  errorRate: 0,
+  errorStatus: 503,
+  latencyMs: 0,
+  dropRate: 0,
+  retryAfterSeconds: null,
+  limit: null,
+});
+
+export interface FaultCounters {
+  /** Requests seen by the injector (admin routes excluded). */
+  requests: number;
+  errors: number;
+  drops: number;
+}
+
+/** What to do with one request. */
+export type FaultDecision = { kind: 'pass' } | { kind: 'error'; status: number; retryAfterSeconds?: number } | { kind: 'drop' };
+
+export class FaultConfigError extends Error {}
+
+/** Checks a (partial) fault config from JSON, naming the bad field. */
+export function parseFaultConfig(input: unknown, base: FaultConfig = NO_FAULTS): FaultConfig {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new FaultConfigError('fault config must be a JSON object such as {"errorRate":0.5,"errorStatus":503}');
+  }
+  const known = new Set(Object.keys(NO_FAULTS));
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(input)) {
+    if (!known.has(key)) throw new FaultConfigError(`unknown fault setting "${key}"; known: ${[...known].join(', ')}`);
+    out[key] = value;
+  }
+  const rate = (name: string) => {
+    const v = out[name];
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new FaultConfigError(`${name} must be a number from 0 to 1 (got ${JSON.stringify(v)})`);
+  };
+  rate('errorRate');
+  rate('dropRate');
+  const status = out.errorStatus;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
+    throw new FaultConfigError(`errorStatus must be an HTTP error status from 400 to 599 (got ${JSON.stringify(status)})`);
+  }
+  const latency = out.latencyMs;
+  if (typeof latency !== 'number' || !(latency >= 0) || !Number.isFinite(latency)) {
+    throw new FaultConfigError(`latencyMs must be a number of milliseconds >= 0 (got ${JSON.stringify(latency)})`);
+  }
+  for (const name of ['retryAfterSeconds', 'limit']) {
+    const v = out[name];
+    if (v === undefined || v === null) {
+      out[name] = null;
+      continue;
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new FaultConfigError(`${name} must be a whole number >= 0 or null (got ${JSON.stringify(v)})`);
+  }
+  return Object.freeze(out as unknown as FaultConfig);
+}
+
+export class FaultInjector {
+  private current: FaultConfig;
+  private injected = 0;
+  readonly counters: FaultCounters = { requests: 0, errors: 0, drops: 0 };
+
+  /** `random` is injectable so that tests can make rates deterministic. */
+  constructor(
+    initial: Partial<FaultConfig> = {},
+    private readonly random: () => number = Math.random,
+  ) {
+    this.current = parseFaultConfig(initial);
+  }
+
+  get config(): FaultConfig {
+    return this.current;
+  }
+
+  /** Replaces the settings given (others keep their values) and restarts the `limit` count. */
+  set(change: Partial<FaultConfig>): FaultConfig {
+    this.current = parseFaultConfig(change, this.current);
+    this.injected = 0;
+    return this.current;
+  }
+
+  /** Back to no faults; counters are kept. */
+  reset(): void {
+    this.current = NO_FAULTS;
+    this.injected = 0;
+  }
+
+  resetCounters(): void {
+    this.counters.requests = 0;
+    this.counters.errors = 0;
+    this.counters.drops = 0;
+  }
+
+  /** Decides the fate of one request (latency is applied separately by `delay`). */
+  decide(): FaultDecision {
+    this.counters.requests++;
+    const c = this.current;
+    if (c.limit !== null && c.limit !== undefined && this.injected >= c.limit) return { kind: 'pass' };
+    if (c.dropRate > 0 && this.random() < c.dropRate) {
+      this.injected++;
+      this.counters.drops++;
+      return { kind: 'drop' };
+    }
+    if (c.errorRate > 0 && this.random() < c.errorRate) {
+      this.injected++;
+      this.counters.errors++;
+      return c.retryAfterSeconds !== null && c.retryAfterSeconds !== undefined
+        ? { kind: 'error', status: c.errorStatus, retryAfterSeconds: c.retryAfterSeconds }
+        : { kind: 'error', status: c.errorStatus };
+    }
+    return { kind: 'pass' };
+  }
+
+  /** Waits the configured latency. */
+  async delay(): Promise<void> {
+    const ms = this.current.latencyMs;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** JSON view for GET /_emulator/faults. */
+  snapshot(): { config: FaultConfig; counters: FaultCounters } {
+    return { config: this.current, counters: { ...this.counters } };
+  }
+}
