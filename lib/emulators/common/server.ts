@@ -152,7 +152,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const body = await readBody(raw, limit);
       const req: EmulatorRequest = { method, path: url.pathname, url, headers: raw.headers, body, raw };
       if (options.faults && url.pathname === FAULTS_PATH) return faultsRoute(options.faults, req, res);
-      if (options.faults) {
+      // Admin routes (/_emulator/...) are never faulted: tests must be able to read and reset state.
+      if (options.faults && !url.pathname.startsWith('/_emulator/')) {
         const decision = options.faults.decide();
         await options.faults.delay();
         if (decision.kind === 'drop') return void raw.socket.destroy();
