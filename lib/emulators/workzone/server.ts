@@ -1,0 +1,230 @@
+/**
+ * The WorkZone emulator: the OAuth clients admin API (OData), users, and the token endpoint, as described
+ * in docs/workzone-api.md. `startWorkZoneEmulator` is what the sandbox and the tests start.
+ */
+import type { ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { FaultInjector, type FaultConfig } from '../common/faults';
+import { HttpError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
+import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
+import { clientView, parseClientBody, parseKeySegment, requireForCreate } from './entity';
+import { tokenEndpoint } from './token';
+
+export interface WorkZoneEmulatorOptions {
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** Directory for the JSON data files. @default - in memory, lost on close */
+  readonly dataDir?: string;
+  /** @default "wzadmin" */
+  readonly adminUser?: string;
+  /** @default - a random password, returned as `password` */
+  readonly adminPassword?: string;
+  readonly faults?: Partial<FaultConfig>;
+  /** PEM key and certificate: serve HTTPS. */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** Paths, to test the provider's path settings. @default /odata, OAuthClients, Users, /connect/token */
+  readonly paths?: { readonly odata?: string; readonly oauthClients?: string; readonly users?: string; readonly token?: string };
+  /** One line per request (method, path, status, duration; never secrets). @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+export interface WorkZoneEmulator {
+  /** What the provider's `url` setting takes, e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  readonly odataUrl: string;
+  readonly tokenUrl: string;
+  readonly port: number;
+  /** Admin credentials for the OData API. */
+  readonly username: string;
+  readonly password: string;
+  /** Switch faults at run time (also over HTTP: PUT /_emulator/faults). */
+  readonly faults: FaultInjector;
+  /** Direct access to the data, bypassing HTTP: simulate changes made in WorkZone by hand. */
+  readonly data: WorkZoneData;
+  close(): Promise<void>;
+}
+
+const ODATA_HEADERS = { 'OData-Version': '4.0' };
+
+export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {}): Promise<WorkZoneEmulator> {
+  const paths = {
+    odata: normalisePath(options.paths?.odata ?? '/odata'),
+    oauthClients: options.paths?.oauthClients ?? 'OAuthClients',
+    users: options.paths?.users ?? 'Users',
+    token: normalisePath(options.paths?.token ?? '/connect/token'),
+  };
+  const username = options.adminUser ?? 'wzadmin';
+  const password = options.adminPassword ?? randomBytes(18).toString('base64url');
+  const data = new WorkZoneData(options.dataDir);
+  const faults = new FaultInjector(options.faults);
+  let base = '';
+
+  const handler = (req: EmulatorRequest, res: ServerResponse) => {
+    if (req.path === paths.token) return tokenEndpoint(data, req, res);
+    if (req.path === paths.odata || req.path.startsWith(`${paths.odata}/`)) {
+      checkAdmin(req, username, password);
+      return odata(req, res);
+    }
+    throw new HttpError(404, 'NotFound', `no route for ${req.path}`);
+  };
+
+  const odata = (req: EmulatorRequest, res: ServerResponse) => {
+    const root = `${base}${paths.odata}`;
+    const rest = req.path.slice(paths.odata.length).replace(/^\//, '');
+    if (rest === '' || rest === '$metadata') {
+      allow(req, ['GET']);
+      return sendJson(res, 200, {
+        '@odata.context': `${root}/$metadata`,
+        value: [paths.oauthClients, paths.users].map((name) => ({ name, kind: 'EntitySet', url: name })),
+      }, ODATA_HEADERS);
+    }
+    if (rest.includes('/')) throw new HttpError(404, 'NotFound', `no route for ${req.path}`);
+    const clients = parseKeySegment(rest, paths.oauthClients);
+    if (clients) return clients.key === undefined ? clientsCollection(req, res, root) : clientEntity(req, res, root, clients.key);
+    const users = parseKeySegment(rest, paths.users);
+    if (users) return usersRoute(req, res, root, users.key);
+    throw new HttpError(404, 'NotFound', `no entity set ${JSON.stringify(decodeURIComponent(rest))} under ${paths.odata}`);
+  };
+
+  const entityUrl = (root: string, set: string, key: string) => `${root}/${set}(${encodeURIComponent(`'${key.replace(/'/g, "''")}'`)})`;
+  const clientBody = (root: string, c: StoredClient) => ({
+    '@odata.context': `${root}/$metadata#${paths.oauthClients}/$entity`,
+    '@odata.etag': etagOf(c),
+    ...clientView(c),
+  });
+
+  const clientsCollection = (req: EmulatorRequest, res: ServerResponse, root: string) => {
+    allow(req, ['GET', 'POST']);
+    if (req.method === 'GET') {
+      return sendJson(res, 200, {
+        '@odata.context': `${root}/$metadata#${paths.oauthClients}`,
+        value: data.listClients().map((c) => ({ '@odata.etag': etagOf(c), ...clientView(c) })),
+      }, ODATA_HEADERS);
+    }
+    const body = parseClientBody(parseJsonBody(req));
+    requireForCreate(body);
+    checkUser(body.User);
+    const generated = body.ClientSecret === undefined ? generateSecret() : undefined;
+    const created = data.createClient({
+      ClientId: body.ClientId,
+      ClientName: body.ClientName,
+      Enabled: body.Enabled ?? true,
+      AllowAccessTokensViaBrowser: body.AllowAccessTokensViaBrowser ?? false,
+      AllowOfflineAccess: body.AllowOfflineAccess ?? false,
+      RequirePkce: body.RequirePkce ?? false,
+      GrantType: body.GrantType,
+      User: body.User,
+      ClientSecret: body.ClientSecret ?? generated,
+    });
+    if (!created) throw new HttpError(409, 'Conflict', `an OAuthClient with ClientId ${JSON.stringify(body.ClientId)} already exists`);
+    const out: Record<string, unknown> = clientBody(root, created);
+    // The one and only time a generated secret leaves the server.
+    if (generated !== undefined) out.ClientSecret = generated;
+    sendJson(res, 201, out, { ...ODATA_HEADERS, ETag: etagOf(created), Location: entityUrl(root, paths.oauthClients, created.ClientId) });
+  };
+
+  const clientEntity = (req: EmulatorRequest, res: ServerResponse, root: string, key: string) => {
+    allow(req, ['GET', 'PATCH', 'DELETE']);
+    const current = data.getClient(key);
+    if (req.method === 'GET') {
+      if (!current) throw notFound(paths.oauthClients, key);
+      return sendJson(res, 200, clientBody(root, current), { ...ODATA_HEADERS, ETag: etagOf(current) });
+    }
+    if (req.method === 'DELETE') {
+      if (!current) throw notFound(paths.oauthClients, key);
+      checkIfMatch(req, current, false);
+      data.deleteClient(key);
+      return sendEmpty(res, 204, ODATA_HEADERS);
+    }
+    // PATCH: validate the body before the precondition, so a bad body is a 400 whatever the ETag.
+    const body = parseClientBody(parseJsonBody(req));
+    if (!current) throw notFound(paths.oauthClients, key);
+    checkIfMatch(req, current, true);
+    if (body.ClientId !== undefined && body.ClientId !== key) {
+      throw new HttpError(400, 'BadRequest', `property ClientId is the key and cannot change (${JSON.stringify(key)} → ${JSON.stringify(body.ClientId)}); create a new client instead`);
+    }
+    if (body.User !== undefined) checkUser(body.User);
+    const { ClientId: _ignored, ...change } = body;
+    const updated = data.updateClient(key, change)!;
+    sendEmpty(res, 204, { ...ODATA_HEADERS, ETag: etagOf(updated) });
+  };
+
+  const usersRoute = (req: EmulatorRequest, res: ServerResponse, root: string, key: string | undefined) => {
+    allow(req, ['GET']);
+    if (key === undefined) {
+      return sendJson(res, 200, { '@odata.context': `${root}/$metadata#${paths.users}`, value: data.listUsers() }, ODATA_HEADERS);
+    }
+    const user: StoredUser | undefined = data.getUser(key);
+    if (!user) throw notFound(paths.users, key);
+    sendJson(res, 200, { '@odata.context': `${root}/$metadata#${paths.users}/$entity`, ...user }, ODATA_HEADERS);
+  };
+
+  const checkUser = (initials: string) => {
+    if (!data.getUser(initials)) throw new HttpError(400, 'UserNotFound', `property User: no WorkZone user has the initials ${JSON.stringify(initials)}`);
+  };
+
+  const server = await startServer({
+    port: options.port,
+    host: options.host,
+    tls: options.tls,
+    handler,
+    faults,
+    log: options.log,
+    name: 'workzone',
+  });
+  base = server.url;
+  return {
+    url: server.url,
+    odataUrl: `${server.url}${paths.odata}`,
+    tokenUrl: `${server.url}${paths.token}`,
+    port: server.port,
+    username,
+    password,
+    faults,
+    data,
+    close: () => server.close(),
+  };
+}
+
+function normalisePath(p: string): string {
+  const withSlash = p.startsWith('/') ? p : `/${p}`;
+  return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
+}
+
+function allow(req: EmulatorRequest, methods: string[]): void {
+  if (!methods.includes(req.method)) {
+    throw new HttpError(405, 'MethodNotAllowed', `${req.method} is not allowed here; use ${methods.join(', ')}`, { Allow: methods.join(', ') });
+  }
+}
+
+function notFound(set: string, key: string): HttpError {
+  return new HttpError(404, 'NotFound', `no ${set} entity with key ${JSON.stringify(key)}`, ODATA_HEADERS);
+}
+
+function checkIfMatch(req: EmulatorRequest, current: StoredClient, required: boolean): void {
+  const header = req.headers['if-match'];
+  if (header === undefined) {
+    if (required) throw new HttpError(428, 'PreconditionRequired', 'If-Match is required: send the ETag from your last GET (or * to overwrite)');
+    return;
+  }
+  const tags = header.split(/,(?=\s*(?:W\/)?")/).map((t) => t.trim());
+  if (tags.includes('*') || tags.includes(etagOf(current))) return;
+  throw new HttpError(412, 'PreconditionFailed', `the client was changed since your ETag ${header} was issued (now ${etagOf(current)}); read it again`, { ETag: etagOf(current) });
+}
+
+/** Constant-time comparison of the admin credentials (hashing first equalises lengths). */
+function checkAdmin(req: EmulatorRequest, username: string, password: string): void {
+  const given = parseBasicAuth(req.headers.authorization);
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  const ok =
+    !!given &&
+    timingSafeEqual(digest(given.user), digest(username)) &&
+    timingSafeEqual(digest(given.password), digest(password));
+  if (!ok) {
+    throw new HttpError(401, 'Unauthorized', given === undefined ? 'authentication required (HTTP Basic)' : 'wrong user name or password', {
+      'WWW-Authenticate': 'Basic realm="WorkZone"',
+      ...ODATA_HEADERS,
+    });
+  }
+}
