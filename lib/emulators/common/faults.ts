@@ -131,10 +131,19 @@ export class FaultInjector {
     return { kind: 'pass' };
   }
 
-  /** Waits the configured latency. */
-  async delay(): Promise<void> {
+  /** Waits the configured latency; resolves early when `signal` aborts (the client went away, the server closes). */
+  delay(signal?: AbortSignal): Promise<void> {
     const ms = this.current.latencyMs;
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    if (ms <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+    });
   }
 
   /** JSON view for GET /_emulator/faults. */

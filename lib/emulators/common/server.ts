@@ -144,7 +144,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const started = Date.now();
     const method = raw.method ?? 'GET';
     const url = new URL(raw.url ?? '/', 'http://emulator');
+    const gone = new AbortController();
     res.on('close', () => {
+      gone.abort();
       const status = res.writableFinished ? String(res.statusCode) : 'dropped';
       log?.(`${prefix}${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
     });
@@ -155,13 +157,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       // Admin routes (/_emulator/...) are never faulted: tests must be able to read and reset state.
       if (options.faults && !url.pathname.startsWith('/_emulator/')) {
         const decision = options.faults.decide();
-        await options.faults.delay();
+        await options.faults.delay(gone.signal);
+        if (gone.signal.aborted) return;
         if (decision.kind === 'drop') return void raw.socket.destroy();
         if (decision.kind === 'error') {
           const headers: Record<string, string> = decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {};
           return sendError(res, new HttpError(decision.status, statusCode(decision.status), 'injected fault', headers));
         }
       }
+      if (res.destroyed) return;
       await options.handler(req, res);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, err);
