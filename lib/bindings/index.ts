@@ -1,0 +1,2 @@
+export * as workzone from './workzone';
+export * as kmdlogic from './kmdlogic';

@@ -1,0 +1,102 @@
+/**
+ * Prop validation for the constructs: zod schemas built on the same rules the providers enforce
+ * (lib/schemas/rules.ts), so construct users and HCL users get the same message for the same value.
+ * Construction throws one error that lists every bad field; tokens are never validated as literals.
+ */
+import { Token } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import { z } from 'zod';
+import type { Rule } from '../schemas/types';
+
+/** A value that is not known at synthesis (a variable, a reference): validated by terraform, not here. */
+export const isToken = (value: unknown): boolean => value !== null && value !== undefined && Token.isUnresolved(value);
+
+/** A string prop checked by shared rules when it is a literal. */
+export const ruledString = (...rules: Rule[]) =>
+  z.string().superRefine((value, ctx) => {
+    if (isToken(value)) return;
+    for (const rule of rules) {
+      const message = rule(value);
+      if (message !== undefined) {
+        ctx.addIssue({ code: 'custom', message });
+        return;
+      }
+    }
+  });
+
+/** A boolean prop: a literal or a token (IResolvable). */
+export const booleanOrToken = z.custom<boolean>((value) => typeof value === 'boolean' || isToken(value), {
+  message: 'must be true or false',
+});
+
+/** Any token (a variable, a reference, a secret from a vault): only its presence is checked. */
+export const anyToken = z.custom<string>((value) => typeof value === 'string' || isToken(value), {
+  message: 'must be a string or a token',
+});
+
+export interface FieldError {
+  readonly prop: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+/** Thrown at construction: every bad prop, each with its value (never a secret's) and how to fix it. */
+export class PropsValidationError extends Error {
+  constructor(
+    readonly constructPath: string,
+    readonly constructType: string,
+    readonly fieldErrors: readonly FieldError[],
+  ) {
+    super(
+      `Invalid props for ${constructType} at '${constructPath}' (${fieldErrors.length} problem${fieldErrors.length === 1 ? '' : 's'}):\n` +
+        fieldErrors.map((e) => `  - ${e.prop} = ${e.value}: ${e.message}`).join('\n'),
+    );
+    this.name = 'PropsValidationError';
+  }
+}
+
+function show(value: unknown, secret: boolean): string {
+  if (value === undefined) return '(not set)';
+  if (secret) return '(secret, not shown)';
+  if (isToken(value)) return '(token)';
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/**
+ * Parses props with a schema; on failure throws a PropsValidationError naming the construct.
+ * `secretProps` lists props whose values must never be shown.
+ */
+export function validateProps<T>(
+  scope: IConstruct,
+  constructType: string,
+  schema: z.ZodType<T>,
+  props: unknown,
+  secretProps: readonly string[] = [],
+): T {
+  const result = schema.safeParse(props ?? {});
+  if (result.success) return result.data;
+  const errors = result.error.issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        prop: [...issue.path, key].join('.'),
+        value: '(set)',
+        message: 'is not a prop of this construct; check its spelling against the props table in the README',
+      }));
+    }
+    const prop = issue.path.map(String).join('.') || '(props)';
+    const secret = secretProps.includes(String(issue.path[0]));
+    return [{ prop, value: show(valueAt(props, issue.path), secret), message: issue.message }];
+  });
+  throw new PropsValidationError(scope.node.path, constructType, errors);
+}

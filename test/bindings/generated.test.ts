@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { generatedFiles } from '../../scripts/codegen/files';
+import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
+import { workzoneSchema } from '../../lib/schemas/workzone';
+
+const root = join(__dirname, '..', '..');
+
+describe('generated files', () => {
+  test.each(generatedFiles().map((f) => [f.path, f.text]))('%s is up to date with the schemas (run `npm run generate`)', (path, text) => {
+    expect(readFileSync(join(root, path), 'utf8')).toBe(text);
+  });
+});
+
+describe('bindings follow the schema', () => {
+  test('every settable attribute synthesizes under its schema name; computed ones are references', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const provider = new WorkzoneProvider(stack, 'wz', {
+      url: 'https://wz.example.dk',
+      username: 'admin',
+      password: 'pw',
+      odataPath: '/odata',
+      oauthClientsPath: 'OAuthClients',
+      usersPath: 'Users',
+      tokenUrl: 'https://wz.example.dk/connect/token',
+      caFile: '/ca.pem',
+      insecureSkipVerify: false,
+      requestTimeoutSeconds: 5,
+      retryMaxSeconds: 10,
+    });
+    const client = new WorkzoneOauthClient(stack, 'c', {
+      provider,
+      clientId: 'a',
+      clientName: 'n',
+      enabled: true,
+      allowAccessTokenViaBrowser: false,
+      allowOfflineAccess: false,
+      requirePkce: false,
+      grantType: 'CLNTCRED',
+      user: 'U',
+      clientSecret: 's',
+      clientSecretWo: 'w',
+      clientSecretWoVersion: 1,
+    });
+    new DataWorkzoneUser(stack, 'u', { initials: 'U' });
+    new TerraformOutput(stack, 'secret', { value: client.clientSecret, sensitive: true });
+    const json = JSON.parse(Testing.synth(stack));
+    const settable = (block: { attributes: Record<string, { required?: boolean; optional?: boolean }> }) =>
+      Object.entries(block.attributes)
+        .filter(([, a]) => a.required || a.optional)
+        .map(([n]) => n)
+        .sort();
+    expect(Object.keys(json.provider.workzone[0]).sort()).toEqual(settable(workzoneSchema.provider));
+    const resource = json.resource.workzone_oauth_client.c;
+    expect(Object.keys(resource).filter((k) => k !== 'provider' && k !== '//').sort()).toEqual(settable(workzoneSchema.resources.workzone_oauth_client));
+    expect(client.id).toMatch(/TfToken/);
+    expect(json.output.secret.value).toBe('${workzone_oauth_client.c.client_secret}');
+    expect((client as any).clientSecretWo).toBeUndefined();
+  });
+});

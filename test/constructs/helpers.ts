@@ -1,0 +1,30 @@
+import { App, TerraformStack, Testing } from 'cdktf';
+
+/** A fresh stack in a test app. */
+export function newStack(): TerraformStack {
+  return new TerraformStack(Testing.app(), 'test');
+}
+
+/** Synthesizes with validations on and returns the parsed cdk.tf.json. */
+export function synthJson(stack: TerraformStack): any {
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** The only resource of a type in synthesized JSON (fails when there are zero or several). */
+export function only(json: any, block: 'resource' | 'data', type: string): any {
+  const all = Object.values(json[block]?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${block}.${type}, found ${all.length}`);
+  return all[0];
+}
+
+/** Runs fn and returns the message it throws. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+export { App };
