@@ -2,6 +2,7 @@
 import { kmdlogicSchema } from '../../lib/schemas/kmdlogic';
 import { workzoneSchema } from '../../lib/schemas/workzone';
 import { generateBindings } from './bindings';
+import { generateDocs } from './docs';
 
 export interface GeneratedFile {
   readonly path: string;
@@ -12,5 +13,7 @@ export function generatedFiles(): GeneratedFile[] {
   return [
     { path: 'lib/bindings/workzone.ts', text: generateBindings(workzoneSchema, 'lib/schemas/workzone.ts') },
     { path: 'lib/bindings/kmdlogic.ts', text: generateBindings(kmdlogicSchema, 'lib/schemas/kmdlogic.ts') },
+    { path: 'docs/reference/workzone.md', text: generateDocs(workzoneSchema, 'lib/schemas/workzone.ts') },
+    { path: 'docs/reference/kmdlogic.md', text: generateDocs(kmdlogicSchema, 'lib/schemas/kmdlogic.ts') },
   ];
 }
