@@ -1,0 +1,104 @@
+/**
+ * A unary-only gRPC server on node:http2 (TLS, ALPN h2). Loading @grpc/grpc-js costs more start-up than
+ * everything else together; unary gRPC is just a 5-byte length prefix and a grpc-status trailer.
+ */
+import * as http2 from 'node:http2';
+import { decodeMessage, encodeMessage, ProtobufError, type Message } from './protobuf/codec';
+import type { DescriptorTable } from './protobuf/descriptor';
+
+export const Status = { OK: 0, INVALID_ARGUMENT: 3, INTERNAL: 13, UNIMPLEMENTED: 12, RESOURCE_EXHAUSTED: 8 } as const;
+
+export type UnaryHandler = (request: Message) => Promise<Message>;
+
+export interface GrpcServerOptions {
+  readonly keyPem: string;
+  readonly certPem: string;
+  /** The only certificate a client may present (terraform's PLUGIN_CLIENT_CERT). */
+  readonly clientCertPem: string;
+  readonly table: DescriptorTable;
+  readonly methods: { readonly [path: string]: { readonly request: string; readonly response: string } };
+  readonly handlers: { readonly [path: string]: UnaryHandler };
+  readonly onError?: (message: string) => void;
+  /** Largest request accepted, in bytes. */
+  readonly maxMessageBytes?: number;
+}
+
+/** Frames one message: compressed flag 0, 4-byte big-endian length, payload. */
+export function frame(payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(5 + payload.length);
+  out[0] = 0;
+  out.writeUInt32BE(payload.length, 1);
+  out.set(payload, 5);
+  return out;
+}
+
+/** The single message of a unary request body. */
+export function unframe(body: Buffer): Buffer {
+  if (body.length === 0) return body; // an empty body is an empty message
+  if (body.length < 5) throw new ProtobufError('truncated gRPC frame');
+  if (body[0] !== 0) throw new ProtobufError('compressed gRPC messages are not supported');
+  const length = body.readUInt32BE(1);
+  if (body.length !== 5 + length) throw new ProtobufError('gRPC body is not exactly one message');
+  return body.subarray(5);
+}
+
+function trailersOnly(stream: http2.ServerHttp2Stream, status: number, message: string): void {
+  if (stream.destroyed || stream.headersSent) return;
+  stream.respond(
+    { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': String(status), 'grpc-message': encodeURIComponent(message) },
+    { endStream: true },
+  );
+}
+
+export function createGrpcServer(options: GrpcServerOptions): http2.Http2SecureServer {
+  const server = http2.createSecureServer({
+    key: options.keyPem,
+    cert: options.certPem,
+    ca: [options.clientCertPem],
+    requestCert: true,
+    rejectUnauthorized: true,
+    ALPNProtocols: ['h2'],
+    minVersion: 'TLSv1.2',
+  });
+  const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
+
+  server.on('stream', (stream, headers) => {
+    stream.on('error', () => {}); // a peer reset is not our crash
+    const path = String(headers[':path'] ?? '');
+    const method = options.methods[path];
+    const handler = options.handlers[path];
+    if (!method || !handler) {
+      trailersOnly(stream, Status.UNIMPLEMENTED, `unknown method ${path}`);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max + 5) chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      void (async () => {
+        if (size > max + 5) return trailersOnly(stream, Status.RESOURCE_EXHAUSTED, 'request too large');
+        let request: Message;
+        try {
+          request = decodeMessage(options.table, method.request, unframe(Buffer.concat(chunks)));
+        } catch (error) {
+          return trailersOnly(stream, Status.INVALID_ARGUMENT, `cannot decode ${method.request}: ${(error as Error).message}`);
+        }
+        let payload: Uint8Array;
+        try {
+          payload = encodeMessage(options.table, method.response, await handler(request));
+        } catch (error) {
+          options.onError?.(`${path}: ${(error as Error).message}`);
+          return trailersOnly(stream, Status.INTERNAL, 'internal error in the provider; see the provider log');
+        }
+        if (stream.destroyed) return;
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, { waitForTrailers: true });
+        stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(frame(payload));
+      })();
+    });
+  });
+  return server;
+}

@@ -1,0 +1,279 @@
+/**
+ * tfplugin6.Provider implemented generically over a ProviderDefinition: decoding, schema-driven
+ * validation, planning and state shaping here; API calls in the definition's handlers.
+ */
+import type { BlockSchema } from '../../schemas/types';
+import { createContext } from './context';
+import { errorToDiagnostic, toWireDiagnostic, attributePathToWire } from './diagnostics';
+import type { HclogLogger } from './log';
+import { genericPlan, replaceTriggers, withDefaults } from './planning';
+import { wireProviderSchema } from './schema';
+import { Secrets, redactObject } from './secrets';
+import { completeState, decodePrivate, encodePrivate, pickSchemaKeys } from './state';
+import { DiagnosticError, type Context, type Diagnostic, type ObjectValue, type ProviderDefinition } from './types';
+import { checkAttributeRules, resolveProviderConfig } from './validation';
+import { blockType, decodeObject, encodeDynamic, fromWire, type DynamicValue } from './values';
+
+type Request = { [field: string]: any };
+type Response = { [field: string]: unknown };
+export type RpcHandler = (request: Request) => Promise<Response>;
+
+interface Call {
+  ctx: Context;
+  diagnostics: Diagnostic[];
+  secrets: Secrets;
+  log: HclogLogger;
+  /** What the response must still carry if the body throws (such as the state to keep after a failed apply). */
+  fallback?: Response;
+}
+
+const NIL = (block: BlockSchema) => encodeDynamic(null, blockType(block));
+
+export class ProviderService<Client> {
+  private client: Client | undefined;
+  private configured = false;
+  private readonly stopController = new AbortController();
+  /** Secrets of the provider config, scrubbed from every log line and diagnostic of this process. */
+  private readonly providerSecrets = new Secrets();
+  private schemaResponse: Response | undefined;
+
+  constructor(
+    private readonly definition: ProviderDefinition<Client>,
+    private readonly log: HclogLogger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  get stopSignal(): AbortSignal {
+    return this.stopController.signal;
+  }
+
+  /** The RPCs by name. */
+  handlers(): Record<string, RpcHandler> {
+    return {
+      GetMetadata: async () => this.getMetadata(),
+      GetProviderSchema: async () => (this.schemaResponse ??= wireProviderSchema(this.definition.schema)),
+      GetFunctions: async () => ({ diagnostics: [] }),
+      ValidateProviderConfig: (req) => this.call('ValidateProviderConfig', undefined, (c) => this.validateProviderConfig(req, c)),
+      ValidateResourceConfig: (req) => this.call('ValidateResourceConfig', req.type_name, (c) => this.validateConfig('resource', req, c)),
+      ValidateDataResourceConfig: (req) => this.call('ValidateDataResourceConfig', req.type_name, (c) => this.validateConfig('data', req, c)),
+      ConfigureProvider: (req) => this.call('ConfigureProvider', undefined, (c) => this.configure(req, c)),
+      UpgradeResourceState: (req) => this.call('UpgradeResourceState', req.type_name, (c) => this.upgrade(req, c)),
+      ReadResource: (req) => this.call('ReadResource', req.type_name, (c) => this.read(req, c)),
+      PlanResourceChange: (req) => this.call('PlanResourceChange', req.type_name, (c) => this.plan(req, c)),
+      ApplyResourceChange: (req) => this.call('ApplyResourceChange', req.type_name, (c) => this.apply(req, c)),
+      ImportResourceState: (req) => this.call('ImportResourceState', req.type_name, (c) => this.importState(req, c)),
+      ReadDataSource: (req) => this.call('ReadDataSource', req.type_name, (c) => this.readDataSource(req, c)),
+      StopProvider: async () => {
+        this.log.info('stop requested: aborting in-flight operations');
+        this.stopController.abort();
+        return {};
+      },
+    };
+  }
+
+  private getMetadata(): Response {
+    return {
+      server_capabilities: { get_provider_schema_optional: true },
+      diagnostics: [],
+      resources: Object.keys(this.definition.schema.resources).map((type_name) => ({ type_name })),
+      data_sources: Object.keys(this.definition.schema.dataSources).map((type_name) => ({ type_name })),
+    };
+  }
+
+  /** Runs one RPC body with a fresh context; thrown errors become diagnostics. */
+  private async call(rpc: string, typeName: string | undefined, body: (call: Call) => Promise<Response>): Promise<Response> {
+    const secrets = new Secrets(this.providerSecrets);
+    const log = this.log.with(typeName ? { tf_rpc: rpc, tf_resource_type: typeName } : { tf_rpc: rpc }, secrets);
+    const { ctx, diagnostics } = createContext(log, this.stopController.signal);
+    const started = Date.now();
+    let response: Response;
+    const c: Call = { ctx, diagnostics, secrets, log };
+    try {
+      response = await body(c);
+    } catch (error) {
+      const diagnostic = errorToDiagnostic(error, rpc);
+      diagnostics.push(diagnostic);
+      if (!(error instanceof DiagnosticError)) log.error('handler failed', { error: diagnostic.detail });
+      response = c.fallback ?? {};
+    }
+    log.debug('rpc done', { tf_duration_ms: Date.now() - started, diagnostics: diagnostics.length });
+    return { ...response, diagnostics: diagnostics.map((d) => toWireDiagnostic(d, secrets)) };
+  }
+
+  private resource(typeName: string) {
+    const block = this.definition.schema.resources[typeName];
+    const handler = this.definition.resources[typeName];
+    if (!block || !handler) throw new DiagnosticError(`Unknown resource type ${typeName}`, `The ${this.definition.schema.name} provider has no resource type "${typeName}".`);
+    return { block, handler };
+  }
+
+  private dataSource(typeName: string) {
+    const block = this.definition.schema.dataSources[typeName];
+    const handler = this.definition.dataSources[typeName];
+    if (!block || !handler) throw new DiagnosticError(`Unknown data source ${typeName}`, `The ${this.definition.schema.name} provider has no data source "${typeName}".`);
+    return { block, handler };
+  }
+
+  private requireClient(): Client {
+    if (!this.configured) throw new DiagnosticError('Provider not configured', 'terraform called an operation before ConfigureProvider succeeded.');
+    return this.client as Client;
+  }
+
+  /** Decodes an object and registers its secrets for scrubbing. */
+  private object(block: BlockSchema, dv: DynamicValue | undefined, c: Call): ObjectValue | null {
+    const value = decodeObject(dv, block);
+    c.secrets.addFrom(block, value);
+    return value;
+  }
+
+  private requiredObject(block: BlockSchema, dv: DynamicValue | undefined, c: Call, what: string): ObjectValue {
+    const value = this.object(block, dv, c);
+    if (!value) throw new DiagnosticError(`Missing ${what}`, `terraform sent no ${what}.`);
+    return value;
+  }
+
+  private async validateProviderConfig(req: Request, c: Call): Promise<Response> {
+    const block = this.definition.schema.provider;
+    const config = this.requiredObject(block, req.config, c, 'provider configuration');
+    c.diagnostics.push(...checkAttributeRules(block, config));
+    this.definition.validate?.(config, c.ctx);
+    return {};
+  }
+
+  private async validateConfig(kind: 'resource' | 'data', req: Request, c: Call): Promise<Response> {
+    const { block, handler } = kind === 'resource' ? this.resource(req.type_name) : this.dataSource(req.type_name);
+    const config = this.requiredObject(block, req.config, c, 'configuration');
+    c.diagnostics.push(...checkAttributeRules(block, config));
+    handler.validate?.(config, c.ctx);
+    return {};
+  }
+
+  private async configure(req: Request, c: Call): Promise<Response> {
+    const block = this.definition.schema.provider;
+    const config = this.requiredObject(block, req.config, c, 'provider configuration');
+    const resolved = resolveProviderConfig(block, config, this.env);
+    // Values from the environment are secrets too when the attribute is.
+    this.providerSecrets.addFrom(block, resolved.config);
+    this.providerSecrets.addFrom(block, config);
+    c.diagnostics.push(...resolved.diagnostics);
+    if (resolved.diagnostics.some((d) => d.severity === 'error')) return {};
+    c.log.debug('configuring provider', { tf_terraform_version: req.terraform_version });
+    this.client = await this.definition.configure(resolved.config, c.ctx);
+    this.configured = true;
+    return {};
+  }
+
+  private async upgrade(req: Request, c: Call): Promise<Response> {
+    const { block, handler } = this.resource(req.type_name);
+    const rawState = req.raw_state ?? {};
+    const json: Uint8Array | undefined = rawState.json;
+    if (!json || json.length === 0) {
+      if (rawState.flatmap && Object.keys(rawState.flatmap).length > 0) {
+        throw new DiagnosticError('Unsupported legacy state', 'This state was written in the pre-0.12 flatmap format, which this provider cannot read.');
+      }
+      return { upgraded_state: NIL(block) };
+    }
+    let raw: Record<string, unknown>;
+    try {
+      raw = JSON.parse(Buffer.from(json).toString('utf8'));
+    } catch {
+      throw new DiagnosticError('Corrupt resource state', 'The stored state is not valid JSON.');
+    }
+    const version = Number(req.version ?? 0);
+    if (version > block.version) {
+      throw new DiagnosticError(
+        'State written by a newer provider',
+        `The state has schema version ${version}, but this provider knows up to ${block.version}. Use the newer provider version.`,
+      );
+    }
+    if (version < block.version && handler.upgrade) raw = handler.upgrade({ version, raw });
+    const value = fromWire(pickSchemaKeys(block, raw), blockType(block), []) as ObjectValue;
+    c.secrets.addFrom(block, value);
+    return { upgraded_state: encodeDynamic(value, blockType(block)) };
+  }
+
+  private async read(req: Request, c: Call): Promise<Response> {
+    const { block, handler } = this.resource(req.type_name);
+    const state = this.object(block, req.current_state, c);
+    c.fallback = { new_state: req.current_state, private: req.private };
+    if (!state) return { new_state: NIL(block) };
+    const priorPrivate = decodePrivate(req.private);
+    const result = await handler.read({ state, private: priorPrivate, client: this.requireClient() }, c.ctx);
+    if (result === null) {
+      c.log.info('object no longer exists; removing it from state');
+      return { new_state: NIL(block) };
+    }
+    const newState = completeState(block, result.state, null, 'read');
+    c.secrets.addFrom(block, newState);
+    return { new_state: encodeDynamic(newState, blockType(block)), private: encodePrivate(result.private ?? priorPrivate) };
+  }
+
+  private async plan(req: Request, c: Call): Promise<Response> {
+    const { block, handler } = this.resource(req.type_name);
+    const prior = this.object(block, req.prior_state, c);
+    const proposed = this.object(block, req.proposed_new_state, c);
+    if (!proposed) return { planned_state: NIL(block), planned_private: req.prior_private };
+    const config = this.requiredObject(block, req.config, c, 'configuration');
+    const priorPrivate = decodePrivate(req.prior_private);
+    let planned = genericPlan(block, prior, proposed, config);
+    let extraReplace: readonly string[] = [];
+    const adjusted = handler.plan?.({ prior, planned, config, priorPrivate, client: this.client }, c.ctx);
+    if (adjusted) {
+      // Write-only attributes stay null whatever the hook returns; other attributes must be in the schema.
+      planned = fromWire(adjusted.planned, blockType(block), []) as ObjectValue;
+      for (const [name, attr] of Object.entries(block.attributes)) if (attr.writeOnly) planned[name] = null;
+      extraReplace = adjusted.requiresReplace ?? [];
+    }
+    const replace = prior ? [...new Set([...replaceTriggers(block, prior, planned), ...extraReplace])] : [];
+    if (c.log.enabled('trace')) c.log.trace('planned', { planned: redactObject(block, planned), requires_replace: replace });
+    return {
+      planned_state: encodeDynamic(planned, blockType(block)),
+      requires_replace: replace.map((name) => attributePathToWire([name])),
+      planned_private: req.prior_private,
+    };
+  }
+
+  private async apply(req: Request, c: Call): Promise<Response> {
+    const { block, handler } = this.resource(req.type_name);
+    const prior = this.object(block, req.prior_state, c);
+    const planned = this.object(block, req.planned_state, c);
+    const config = this.object(block, req.config, c) ?? {};
+    const plannedPrivate = decodePrivate(req.planned_private);
+    // On failure terraform keeps what we return: the prior object (or nothing, for a failed create).
+    c.fallback = { new_state: prior ? encodeDynamic(prior, blockType(block)) : NIL(block), private: req.planned_private };
+    const client = this.requireClient();
+    if (!planned) {
+      if (!prior) return { new_state: NIL(block) };
+      await handler.delete({ state: prior, private: plannedPrivate, client }, c.ctx);
+      return { new_state: NIL(block) };
+    }
+    const result = prior
+      ? await handler.update({ prior, planned, config, private: plannedPrivate, client }, c.ctx)
+      : await handler.create({ planned, config, client }, c.ctx);
+    const newState = completeState(block, result.state, planned, prior ? 'update' : 'create');
+    c.secrets.addFrom(block, newState);
+    return { new_state: encodeDynamic(newState, blockType(block)), private: encodePrivate(result.private ?? plannedPrivate) };
+  }
+
+  private async importState(req: Request, c: Call): Promise<Response> {
+    const { block, handler } = this.resource(req.type_name);
+    if (!handler.import) {
+      throw new DiagnosticError('Import not supported', `${req.type_name} cannot be imported.`);
+    }
+    const result = await handler.import({ id: String(req.id ?? ''), client: this.requireClient() }, c.ctx);
+    const state = completeState(block, result.state, null, 'import');
+    c.secrets.addFrom(block, state);
+    return {
+      imported_resources: [{ type_name: req.type_name, state: encodeDynamic(state, blockType(block)), private: encodePrivate(result.private) }],
+    };
+  }
+
+  private async readDataSource(req: Request, c: Call): Promise<Response> {
+    const { block, handler } = this.dataSource(req.type_name);
+    const config = withDefaults(block, this.requiredObject(block, req.config, c, 'configuration'));
+    const result = await handler.read({ config, client: this.requireClient() }, c.ctx);
+    const state = completeState(block, result, config, 'read');
+    c.secrets.addFrom(block, state);
+    return { state: encodeDynamic(state, blockType(block)) };
+  }
+}

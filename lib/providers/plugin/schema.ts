@@ -1,0 +1,68 @@
+/** Our schema (lib/schemas/types.ts) → tfplugin6.Schema messages. */
+import type { AttributeSchema, BlockSchema, ProviderSchema } from '../../schemas/types';
+
+const MARKDOWN = 1;
+
+export interface WireAttribute {
+  name: string;
+  type: Uint8Array;
+  description: string;
+  description_kind: number;
+  required: boolean;
+  optional: boolean;
+  computed: boolean;
+  sensitive: boolean;
+  deprecated: boolean;
+  write_only: boolean;
+}
+
+/**
+ * Protocol flags of an attribute. A default makes it optional + computed (the runtime fills it), except in
+ * the provider block, where terraform allows no computed attributes: the runtime fills it before configure.
+ */
+export function attributeFlags(attr: AttributeSchema, inProviderBlock: boolean): { required: boolean; optional: boolean; computed: boolean } {
+  if (attr.required) return { required: true, optional: false, computed: false };
+  if (attr.writeOnly) return { required: false, optional: true, computed: false };
+  if (attr.default !== undefined) return { required: false, optional: true, computed: !inProviderBlock };
+  return { required: false, optional: attr.optional === true, computed: attr.computed === true && !inProviderBlock };
+}
+
+export function wireAttribute(name: string, attr: AttributeSchema, inProviderBlock: boolean): WireAttribute {
+  return {
+    name,
+    type: Buffer.from(JSON.stringify(attr.type)),
+    description: attr.description,
+    description_kind: MARKDOWN,
+    ...attributeFlags(attr, inProviderBlock),
+    sensitive: attr.sensitive === true || attr.writeOnly === true,
+    deprecated: attr.deprecated !== undefined,
+    write_only: attr.writeOnly === true,
+  };
+}
+
+export function wireSchema(block: BlockSchema, inProviderBlock = false) {
+  return {
+    version: block.version,
+    block: {
+      version: block.version,
+      description: block.description,
+      description_kind: MARKDOWN,
+      attributes: Object.entries(block.attributes)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, attr]) => wireAttribute(name, attr, inProviderBlock)),
+      block_types: [],
+    },
+  };
+}
+
+export function wireProviderSchema(schema: ProviderSchema) {
+  const map = (blocks: { readonly [type: string]: BlockSchema }) =>
+    Object.fromEntries(Object.entries(blocks).map(([type, block]) => [type, wireSchema(block)]));
+  return {
+    provider: wireSchema(schema.provider, true),
+    resource_schemas: map(schema.resources),
+    data_source_schemas: map(schema.dataSources),
+    diagnostics: [],
+    server_capabilities: { get_provider_schema_optional: true },
+  };
+}

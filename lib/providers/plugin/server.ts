@@ -1,0 +1,131 @@
+/**
+ * The provider process: checks how it was started, serves gRPC over mTLS on a unix socket, prints the
+ * handshake line, and exits on GRPCController/Shutdown or when terraform (its parent) goes away.
+ */
+import { unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createServerIdentity } from './tls/certificate';
+import { createGrpcServer, type UnaryHandler } from './grpc';
+import { checkStart, handshakeLine } from './handshake';
+import { HclogLogger, levelFromEnv } from './log';
+import { messages, methods } from './protobuf/messages';
+import { ProviderService } from './provider-service';
+import { installDeferredExtraCaCerts } from './extra-ca';
+import type { ProviderDefinition } from './types';
+
+const SERVING = 1;
+
+export interface RunningProvider {
+  readonly socketPath: string;
+  /** Resolves when the server has closed. */
+  readonly closed: Promise<void>;
+  close(): void;
+}
+
+/** Everything but process-level concerns (exit, signals, stdout guard): usable in tests too. */
+export async function startProvider(
+  definition: ProviderDefinition<any>,
+  options: { clientCertPem: string; log: HclogLogger; onShutdown: () => void; env?: NodeJS.ProcessEnv },
+): Promise<RunningProvider & { line: string }> {
+  const identity = createServerIdentity();
+  const service = new ProviderService(definition, options.log, options.env);
+  const handlers: Record<string, UnaryHandler> = {};
+  for (const [rpc, handler] of Object.entries(service.handlers())) handlers[`/tfplugin6.Provider/${rpc}`] = handler;
+  handlers['/grpc.health.v1.Health/Check'] = async () => ({ status: SERVING });
+  handlers['/plugin.GRPCController/Shutdown'] = async () => {
+    // Answer first, then go: terraform waits for the reply.
+    setImmediate(options.onShutdown);
+    return {};
+  };
+  const server = createGrpcServer({
+    keyPem: identity.keyPem,
+    certPem: identity.certPem,
+    clientCertPem: options.clientCertPem,
+    table: messages,
+    methods,
+    handlers,
+    onError: (message) => options.log.error('rpc failed', { error: message }),
+  });
+  const socketPath = join(tmpdir(), `tfprov-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(socketPath, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  server.on('tlsClientError', (error) => options.log.warn('TLS handshake refused', { error: error.message }));
+  return {
+    socketPath,
+    closed,
+    line: handshakeLine(socketPath, identity.certDer),
+    close: () => {
+      server.close();
+      try {
+        unlinkSync(socketPath);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** Anything written to stdout after the handshake would corrupt go-plugin's protocol: send it to the log. */
+function guardStdout(log: HclogLogger): void {
+  const stdout = process.stdout as unknown as { write: (...args: unknown[]) => boolean };
+  stdout.write = (chunk: unknown, ...rest: unknown[]) => {
+    log.info('stdout output redirected to the log', { output: String(chunk) });
+    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  };
+}
+
+export function serve(definition: ProviderDefinition<any>): void {
+  const { schema } = definition;
+  if (process.argv.includes('--describe') && !process.env.TF_PLUGIN_MAGIC_COOKIE) {
+    // For the build and the mirror installer (a human or a script, never terraform).
+    process.stdout.write(JSON.stringify({ name: schema.name, source: schema.source, version: schema.version }) + '\n');
+    return;
+  }
+  const start = checkStart(process.env, schema.name);
+  if (!start.ok) {
+    process.stderr.write(start.message);
+    process.exitCode = 1;
+    return;
+  }
+  installDeferredExtraCaCerts();
+  const log = new HclogLogger(`provider.terraform-provider-${schema.name}`, levelFromEnv());
+  // Ctrl-C reaches the whole process group; terraform then calls StopProvider. Dying here loses state.
+  process.on('SIGINT', () => log.debug('SIGINT ignored; waiting for terraform to stop the provider'));
+  process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.message }));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
+
+  let provider: RunningProvider | undefined;
+  const exit = (why: string) => {
+    log.debug('exiting', { reason: why });
+    provider?.close();
+    process.exit(0);
+  };
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) exit('parent process went away');
+  }, 1000).unref();
+
+  startProvider(definition, { clientCertPem: start.clientCertPem, log, onShutdown: () => exit('shutdown requested') }).then(
+    (running) => {
+      provider = running;
+      process.on('exit', () => running.close());
+      process.stdout.write(running.line);
+      guardStdout(log);
+      log.debug('serving', { socket: running.socketPath });
+    },
+    (error: Error) => {
+      process.stderr.write(`terraform-provider-${schema.name}: cannot start: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
