@@ -1,0 +1,342 @@
+/**
+ * The one HTTP client our providers use: node:http/https only (cheap to load at provider start-up),
+ * a timeout per attempt, retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped
+ * connections (honouring Retry-After), and a bounded retry budget ending in an error that says what was
+ * tried. It never logs headers or bodies, and URLs appear without credentials or query.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+
+export interface HttpLog {
+  debug(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface HttpClientOptions {
+  /** Timeout of one attempt, from connecting to the end of the response body. @default 30000 */
+  readonly timeoutMs?: number;
+  /** How long to keep retrying before giving up; an attempt already started may add one `timeoutMs`. @default 120000 */
+  readonly retryMaxMs?: number;
+  /** PEM file of CA certificates trusted in addition to the system ones. */
+  readonly caFile?: string;
+  /** Do not verify TLS certificates (tests only). @default false */
+  readonly insecureSkipVerify?: boolean;
+  /** First backoff delay. @default 500 */
+  readonly initialBackoffMs?: number;
+  /** Largest backoff delay (Retry-After may ask for more). @default 15000 */
+  readonly maxBackoffMs?: number;
+  /** Largest response body accepted. @default 10 MiB */
+  readonly maxResponseBytes?: number;
+  readonly userAgent?: string;
+  readonly log?: HttpLog;
+  /** Jitter source, injectable for tests. @default Math.random */
+  readonly random?: () => number;
+}
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly url: string | URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /**
+   * POST/PATCH only: the request may be repeated after an unknown outcome (timeout, dropped connection,
+   * 5xx) because repeating has no further effect (e.g. a token request). Without it such requests are
+   * retried only when the server cannot have processed them (429, connection refused).
+   */
+  readonly retrySafe?: boolean;
+  /** Stops further attempts and backoff waits (an attempt in flight finishes). */
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** Attempts it took. */
+  readonly attempts: number;
+  text(): string;
+  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  json(): unknown;
+}
+
+export type HttpErrorKind = 'gave-up' | 'not-retryable' | 'tls' | 'aborted' | 'config';
+
+/** A request that did not produce a response to hand back. Its message never contains secrets. */
+export class HttpRequestError extends Error {
+  constructor(
+    message: string,
+    readonly kind: HttpErrorKind,
+    readonly method: string,
+    /** Without credentials or query. */
+    readonly url: string,
+    readonly attempts: number,
+    readonly lastStatus?: number,
+    /** Node error code of the last failure, e.g. ECONNREFUSED, ETIMEDOUT, DEPTH_ZERO_SELF_SIGNED_CERT. */
+    readonly code?: string,
+    /** The last response, when the last attempt got one (a retryable status). */
+    readonly lastResponse?: HttpResponse,
+  ) {
+    super(message);
+    this.name = 'HttpRequestError';
+  }
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET']);
+/** The server cannot have processed the request: safe to repeat even a POST. */
+const NOT_PROCESSED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|ALTNAME/;
+
+/** The URL as safe to show: no user info, no query (either may carry secrets). */
+export function redactUrl(url: string | URL): string {
+  try {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+/** Retry-After as milliseconds (delta-seconds or HTTP-date); undefined when absent or unparsable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+type Outcome = { response: HttpResponse } | { error: NodeJS.ErrnoException };
+
+export class HttpClient {
+  private readonly timeoutMs: number;
+  private readonly retryMaxMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly random: () => number;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly freshHttpAgent: http.Agent;
+  private readonly freshHttpsAgent: https.Agent;
+
+  constructor(private readonly options: HttpClientOptions = {}) {
+    this.timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
+    this.retryMaxMs = positive(options.retryMaxMs, 120_000, 'retryMaxMs');
+    this.initialBackoffMs = positive(options.initialBackoffMs, 500, 'initialBackoffMs');
+    this.maxBackoffMs = positive(options.maxBackoffMs, 15_000, 'maxBackoffMs');
+    this.maxResponseBytes = positive(options.maxResponseBytes, 10 * 1024 * 1024, 'maxResponseBytes');
+    this.random = options.random ?? Math.random;
+    let ca: (string | Buffer)[] | undefined;
+    if (options.caFile) {
+      try {
+        // In addition to, not instead of, the system roots.
+        ca = [...rootCertificates, readFileSync(options.caFile)];
+      } catch (err) {
+        throw new HttpRequestError(`cannot read CA file ${options.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'config', '', '', 0);
+      }
+    }
+    this.httpAgent = new http.Agent({ keepAlive: true });
+    this.httpsAgent = new https.Agent({ keepAlive: true, ca, rejectUnauthorized: !options.insecureSkipVerify });
+    this.freshHttpAgent = new http.Agent({ keepAlive: false });
+    this.freshHttpsAgent = new https.Agent({ keepAlive: false, ca, rejectUnauthorized: !options.insecureSkipVerify });
+  }
+
+  /**
+   * Sends a request, retrying as described above. Returns every response that is not retried (including
+   * 4xx); throws HttpRequestError when retries are exhausted or the failure is not retryable.
+   */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const method = req.method.toUpperCase();
+    let url: URL;
+    try {
+      url = new URL(req.url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      throw new HttpRequestError(`${method} ${redactUrl(req.url)}: not a valid http(s) URL`, 'config', method, redactUrl(req.url), 0);
+    }
+    const shown = redactUrl(url);
+    const repeatable = IDEMPOTENT.has(method) || req.retrySafe === true;
+    const started = Date.now();
+    const fail = (message: string, kind: HttpErrorKind, attempts: number, status?: number, code?: string, response?: HttpResponse) =>
+      new HttpRequestError(`${method} ${shown} ${message}`, kind, method, shown, attempts, status, code, response);
+
+    for (let attempt = 1; ; attempt++) {
+      if (req.signal?.aborted) throw fail(`aborted after ${attempt - 1} attempt(s)`, 'aborted', attempt - 1);
+      const outcome = await this.attempt(method, url, req, repeatable);
+      const elapsed = Date.now() - started;
+      let retryAfterMs: number | undefined;
+      let what: string;
+      let status: number | undefined;
+      let code: string | undefined;
+      let wait: number | undefined;
+
+      if ('response' in outcome) {
+        const { response } = outcome;
+        status = response.status;
+        this.options.log?.debug('http response', { method, url: shown, status, attempt, elapsedMs: elapsed });
+        const retryable = status === 429 || (status >= 500 && status !== 501);
+        // 429: the server refused before processing, so even a POST may be repeated.
+        if (!retryable || (!repeatable && status !== 429)) {
+          if (retryable) throw fail(`got HTTP ${status} ${statusText(status)} and was not retried: the request is not safe to repeat; check whether it took effect`, 'not-retryable', attempt, status, undefined, response);
+          return Object.assign(response, { attempts: attempt });
+        }
+        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+        what = `HTTP ${status} ${statusText(status)}`;
+        wait = this.nextWait(started, attempt, retryAfterMs);
+        if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what, retryAfterMs), 'gave-up', attempt, status, undefined, response);
+      } else {
+        const { error } = outcome;
+        code = error.code ?? 'UNKNOWN';
+        this.options.log?.debug('http failure', { method, url: shown, code, attempt, elapsedMs: elapsed });
+        if (TLS_CODE.test(code)) {
+          throw fail(`failed: TLS certificate not accepted (${code}); trust the server's CA with a CA file, or (tests only) skip verification`, 'tls', attempt, undefined, code);
+        }
+        what = code === 'ETIMEDOUT' ? `timeout after ${this.timeoutMs} ms` : `${describeCode(code)} (${code})`;
+        const notProcessed = NOT_PROCESSED_CODES.has(code);
+        if (!RETRYABLE_CODES.has(code)) throw fail(`failed: ${what}`, 'not-retryable', attempt, undefined, code);
+        if (!repeatable && !notProcessed) {
+          throw fail(`failed: ${what}, and was not retried: the request is not safe to repeat; check whether it took effect`, 'not-retryable', attempt, undefined, code);
+        }
+        wait = this.nextWait(started, attempt);
+        if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what), 'gave-up', attempt, undefined, code);
+      }
+
+      this.options.log?.debug('http retry', { method, url: shown, attempt, waitMs: wait, last: what });
+      if (!(await sleep(wait, req.signal))) throw fail(`aborted after ${attempt} attempt(s); last: ${what}`, 'aborted', attempt, status, code);
+    }
+  }
+
+  /** Frees pooled keep-alive sockets. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+    this.freshHttpAgent.destroy();
+    this.freshHttpsAgent.destroy();
+  }
+
+  /** The wait before the next attempt, or undefined when it would end past the retry budget. */
+  private nextWait(started: number, attempt: number, retryAfterMs?: number): number | undefined {
+    const exp = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1));
+    // "Equal jitter": never below half the backoff, so retries do not bunch up near zero.
+    const backoff = exp / 2 + this.random() * (exp / 2);
+    const wait = retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff;
+    return Date.now() - started + wait > this.retryMaxMs ? undefined : Math.round(wait);
+  }
+
+  private attempt(method: string, url: URL, req: HttpRequest, repeatable: boolean): Promise<Outcome> {
+    return new Promise((resolve) => {
+      const isHttps = url.protocol === 'https:';
+      const headers: Record<string, string | number> = { Accept: 'application/json', ...req.headers };
+      if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
+      if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
+      let settled = false;
+      let timedOut = false;
+      const settle = (o: Outcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        // Destroying on timeout may surface as a reset: report what really happened.
+        if (timedOut && 'error' in o) o = { error: Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }) };
+        resolve(o);
+      };
+      // A request that must not be repeated gets a fresh connection: a reset then cannot be a stale
+      // keep-alive socket, so it really means "outcome unknown".
+      const agent = isHttps ? (repeatable ? this.httpsAgent : this.freshHttpsAgent) : repeatable ? this.httpAgent : this.freshHttpAgent;
+      const request = (isHttps ? https : http).request(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > this.maxResponseBytes) {
+            request.destroy(Object.assign(new Error('response too large'), { code: 'ERESPONSETOOLARGE' }));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          settle({ response: makeResponse(res.statusCode ?? 0, res.headers, body) });
+        });
+        res.on('error', (error) => settle({ error }));
+        res.on('aborted', () => settle({ error: Object.assign(new Error('connection dropped mid-response'), { code: 'ECONNRESET' }) }));
+      });
+      // The timer spans the whole attempt (connect, send, wait, read): socket idle timeouts miss slow drips.
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+      }, this.timeoutMs);
+      request.on('error', (error: NodeJS.ErrnoException) => settle({ error }));
+      // Safety net: a close with neither response end nor error still ends the attempt.
+      request.on('close', () => setImmediate(() => settle({ error: Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }) })));
+      request.end(req.body);
+    });
+  }
+}
+
+function makeResponse(status: number, headers: http.IncomingHttpHeaders, body: Buffer): HttpResponse {
+  return {
+    status,
+    headers,
+    body,
+    attempts: 1,
+    text: () => body.toString('utf8'),
+    json: () => {
+      if (body.length === 0) return undefined;
+      try {
+        return JSON.parse(body.toString('utf8'));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function giveUpMessage(attempts: number, elapsedMs: number, last: string, retryAfterMs?: number): string {
+  const after = retryAfterMs !== undefined ? `; the server asked to retry after ${Math.round(retryAfterMs / 1000)} s, beyond the retry budget` : '';
+  return `gave up after ${attempts} attempt(s) in ${(elapsedMs / 1000).toFixed(1)} s; last: ${last}${after}`;
+}
+
+function statusText(status: number): string {
+  return http.STATUS_CODES[status] ?? '';
+}
+
+function describeCode(code: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ECONNRESET':
+      return 'connection dropped';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'ERESPONSETOOLARGE':
+      return 'response too large';
+    default:
+      return 'network error';
+  }
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
+    throw new HttpRequestError(`HTTP client option ${name} must be a positive number (got ${String(value)})`, 'config', '', '', 0);
+  }
+  return value;
+}

@@ -1,0 +1,242 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HttpClient, HttpRequestError, parseRetryAfter, redactUrl, type HttpClientOptions } from '../../lib/providers/http';
+import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
+
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+const fast: HttpClientOptions = { timeoutMs: 2000, retryMaxMs: 3000, initialBackoffMs: 20, maxBackoffMs: 100 };
+
+async function caught(p: Promise<unknown>): Promise<HttpRequestError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(HttpRequestError);
+    return err as HttpRequestError;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('HttpClient against the WorkZone emulator', () => {
+  let wz: WorkZoneEmulator;
+  let http: HttpClient;
+  let logged: unknown[];
+  let userUrl: string;
+  let auth: Record<string, string>;
+
+  beforeEach(async () => {
+    wz = await startWorkZoneEmulator({ adminPassword: 'Very-Secret-Admin-Pw' });
+    logged = [];
+    http = new HttpClient({ ...fast, log: { debug: (m, f) => logged.push([m, f]) } });
+    userUrl = `${wz.odataUrl}/Users('CPRBATCHUSER')`;
+    auth = { Authorization: basic(wz.username, wz.password) };
+  });
+  afterEach(async () => {
+    http.close();
+    await wz.close();
+  });
+
+  test('plain GET: JSON, one attempt', async () => {
+    const res = await http.request({ method: 'GET', url: userUrl, headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBe(1);
+    expect(res.json()).toMatchObject({ Initials: 'CPRBATCHUSER' });
+  });
+
+  test('retries 503 and succeeds', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 503, limit: 2 });
+    const res = await http.request({ method: 'GET', url: userUrl, headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBe(3);
+    expect(wz.faults.counters).toMatchObject({ requests: 3, errors: 2 });
+  });
+
+  test('gives up after the retry budget, saying what was tried, without credentials or query', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 502 });
+    const client = new HttpClient({ ...fast, retryMaxMs: 400 });
+    const withCreds = userUrl.replace('http://', 'http://someone:Url-Password@') + '?token=Query-Secret';
+    const t0 = Date.now();
+    const err = await caught(client.request({ method: 'GET', url: withCreds, headers: auth }));
+    const elapsed = Date.now() - t0;
+    client.close();
+    expect(elapsed).toBeLessThan(1500);
+    expect(err.kind).toBe('gave-up');
+    expect(err.lastStatus).toBe(502);
+    expect(err.attempts).toBeGreaterThanOrEqual(3);
+    expect(err.attempts).toBe(wz.faults.counters.requests);
+    expect(err.message).toMatch(new RegExp(`^GET ${wz.url.replace(/[.]/g, '\\.')}/odata/Users\\('CPRBATCHUSER'\\)\\?… gave up after ${err.attempts} attempt\\(s\\) in [\\d.]+ s; last: HTTP 502 Bad Gateway$`));
+    expect(err.message).not.toMatch(/Url-Password|someone|Query-Secret|Very-Secret/);
+  });
+
+  test('4xx other than 429 is returned, not retried', async () => {
+    const res = await http.request({ method: 'GET', url: `${wz.odataUrl}/Users('NOBODY')`, headers: auth });
+    expect(res.status).toBe(404);
+    expect(res.attempts).toBe(1);
+    const unauth = await http.request({ method: 'GET', url: userUrl });
+    expect(unauth.status).toBe(401);
+    expect(wz.faults.counters.requests).toBe(2);
+  });
+
+  test('honours Retry-After (seconds) on 429', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 429, retryAfterSeconds: 1, limit: 1 });
+    const t0 = Date.now();
+    const res = await http.request({ method: 'GET', url: userUrl, headers: auth });
+    expect(res.status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950); // backoff alone would be ~20 ms
+  });
+
+  test('a Retry-After beyond the budget gives up at once and says so', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 503, retryAfterSeconds: 60 });
+    const t0 = Date.now();
+    const err = await caught(http.request({ method: 'GET', url: userUrl, headers: auth }));
+    expect(Date.now() - t0).toBeLessThan(500);
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(/asked to retry after 60 s, beyond the retry budget/);
+  });
+
+  test('POST: not retried on 5xx or a dropped connection unless safe; retried on 429', async () => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'x', client_secret: 'Form-Secret-123' }).toString();
+    const post = (retrySafe?: boolean) =>
+      http.request({ method: 'POST', url: wz.tokenUrl, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, retrySafe });
+
+    wz.faults.set({ errorRate: 1, errorStatus: 503, limit: 1 });
+    const err = await caught(post());
+    expect(err.kind).toBe('not-retryable');
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(/^POST .*\/connect\/token got HTTP 503 Service Unavailable and was not retried: the request is not safe to repeat/);
+
+    wz.faults.set({ dropRate: 1, limit: 1 });
+    const dropped = await caught(post());
+    expect(dropped.kind).toBe('not-retryable');
+    expect(dropped.code).toBe('ECONNRESET');
+
+    wz.faults.reset();
+    wz.faults.set({ errorRate: 1, errorStatus: 503, limit: 1 });
+    expect((await post(true)).status).toBe(401); // reached the endpoint on attempt 2
+
+    wz.faults.set({ errorStatus: 429, limit: 1 });
+    const after429 = await post();
+    expect(after429.status).toBe(401);
+    expect(after429.attempts).toBe(2);
+    expect(JSON.stringify(logged)).not.toContain('Form-Secret-123');
+  });
+
+  test('dropped connections are retried for GET', async () => {
+    wz.faults.set({ dropRate: 1, limit: 2 });
+    const res = await http.request({ method: 'GET', url: userUrl, headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBe(3);
+    expect(wz.faults.counters.drops).toBe(2);
+  });
+
+  test('timeouts are retried, then give up with the timeout named', async () => {
+    wz.faults.set({ latencyMs: 400 });
+    const client = new HttpClient({ ...fast, timeoutMs: 100, retryMaxMs: 500 });
+    const err = await caught(client.request({ method: 'GET', url: userUrl, headers: auth }));
+    client.close();
+    expect(err.kind).toBe('gave-up');
+    expect(err.code).toBe('ETIMEDOUT');
+    expect(err.attempts).toBeGreaterThanOrEqual(2);
+    expect(err.message).toMatch(/last: timeout after 100 ms$/);
+
+    wz.faults.set({ latencyMs: 0 });
+    expect((await http.request({ method: 'GET', url: userUrl, headers: auth })).status).toBe(200);
+  });
+
+  test('latency under the timeout is fine', async () => {
+    wz.faults.set({ latencyMs: 100 });
+    const res = await http.request({ method: 'GET', url: userUrl, headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBe(1);
+  });
+
+  test('an abort stops the retries', async () => {
+    wz.faults.set({ errorRate: 1 });
+    const ctrl = new AbortController();
+    const client = new HttpClient({ ...fast, initialBackoffMs: 1000, maxBackoffMs: 1000, retryMaxMs: 60_000 });
+    setTimeout(() => ctrl.abort(), 150);
+    const t0 = Date.now();
+    const err = await caught(client.request({ method: 'GET', url: userUrl, headers: auth, signal: ctrl.signal }));
+    client.close();
+    expect(err.kind).toBe('aborted');
+    expect(Date.now() - t0).toBeLessThan(800);
+  });
+
+  test('logs carry method, URL, status and attempt only', async () => {
+    wz.faults.set({ errorRate: 1, limit: 1 });
+    await http.request({ method: 'GET', url: userUrl, headers: auth });
+    const text = JSON.stringify(logged);
+    expect(text).toContain('"status":503');
+    expect(text).toContain('http retry');
+    expect(text).not.toContain(wz.password);
+    expect(text).not.toContain(auth.Authorization.slice(6));
+  });
+});
+
+describe('HttpClient without a server', () => {
+  test('connection refused is retried until the budget, then named', async () => {
+    const wz = await startWorkZoneEmulator();
+    const url = `${wz.url}/odata`;
+    await wz.close();
+    const client = new HttpClient({ ...fast, retryMaxMs: 300 });
+    const err = await caught(client.request({ method: 'POST', url, body: '{}' }));
+    client.close();
+    expect(err.kind).toBe('gave-up');
+    expect(err.code).toBe('ECONNREFUSED');
+    expect(err.attempts).toBeGreaterThanOrEqual(2); // even a POST: it never reached the server
+    expect(err.message).toMatch(/last: connection refused \(ECONNREFUSED\)$/);
+  });
+
+  test('bad options and URLs are refused clearly', async () => {
+    expect(() => new HttpClient({ timeoutMs: -1 })).toThrow(/timeoutMs must be a positive number/);
+    expect(() => new HttpClient({ caFile: '/nonexistent/ca.pem' })).toThrow(/cannot read CA file \/nonexistent\/ca\.pem: ENOENT/);
+    const client = new HttpClient();
+    await expect(client.request({ method: 'GET', url: 'ftp://x/y' })).rejects.toThrow(/not a valid http\(s\) URL/);
+    client.close();
+  });
+
+  test('parseRetryAfter and redactUrl', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000 + 5_000).toUTCString(), 10_000)).toBe(5000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(redactUrl('https://u:p@h.example:8443/a/b?c=d')).toBe('https://h.example:8443/a/b?…');
+  });
+});
+
+describe('HttpClient over TLS', () => {
+  let dir: string;
+  let wz: WorkZoneEmulator;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-'));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    wz = await startWorkZoneEmulator({ tls: { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) } });
+  });
+  afterAll(async () => {
+    await wz.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an untrusted certificate fails at once with a hint', async () => {
+    expect(wz.url).toMatch(/^https:/);
+    const client = new HttpClient(fast);
+    const err = await caught(client.request({ method: 'GET', url: `${wz.odataUrl}` }));
+    client.close();
+    expect(err.kind).toBe('tls');
+    expect(err.attempts).toBe(1);
+    expect(err.message).toMatch(/TLS certificate not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\); trust the server's CA with a CA file/);
+  });
+
+  test('a CA file makes it trusted; so does insecureSkipVerify', async () => {
+    for (const options of [{ caFile: path.join(dir, 'cert.pem') }, { insecureSkipVerify: true }]) {
+      const client = new HttpClient({ ...fast, ...options });
+      const res = await client.request({ method: 'GET', url: `${wz.odataUrl}`, headers: { Authorization: basic(wz.username, wz.password) } });
+      client.close();
+      expect(res.status).toBe(200);
+    }
+  });
+});
