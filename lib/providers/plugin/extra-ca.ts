@@ -6,7 +6,7 @@
  * the extra certificates, built on the first connection.
  */
 import { readFileSync } from 'node:fs';
-import * as tls from 'node:tls';
+import tls = require('node:tls');
 
 export const DEFERRED_VARIABLE = 'NODE_EXTRA_CA_CERTS_DEFERRED';
 
@@ -52,5 +52,6 @@ export function installDeferredExtraCaCerts(env: NodeJS.ProcessEnv = process.env
     }
     return (original as (...a: unknown[]) => tls.TLSSocket).apply(this, args);
   };
+  // The module object itself, which node's https and undici look `connect` up on at call time.
   (tls as { connect: typeof tls.connect }).connect = patched as typeof tls.connect;
 }
