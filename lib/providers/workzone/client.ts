@@ -1,0 +1,440 @@
+/**
+ * The WorkZone API client: all of the provider's WorkZone HTTP lives here, speaking the contract in
+ * docs/workzone-api.md with paths from the provider settings. Errors come out as DiagnosticErrors that
+ * say what failed and which setting or action fixes it; no secret ever reaches a message.
+ */
+import { createHash } from 'node:crypto';
+import { DiagnosticError } from '../plugin/types';
+import { HttpClient, HttpRequestError, redactUrl, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
+
+export interface WorkZoneSettings {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  /** @default "/odata" */
+  readonly odataPath?: string;
+  /** @default "OAuthClients" */
+  readonly oauthClientsPath?: string;
+  /** @default "Users" */
+  readonly usersPath?: string;
+  /** @default - `<url>/connect/token` */
+  readonly tokenUrl?: string;
+  readonly caFile?: string;
+  /** @default false */
+  readonly insecureSkipVerify?: boolean;
+  /** @default 30 */
+  readonly requestTimeoutSeconds?: number;
+  /** @default 120 */
+  readonly retryMaxSeconds?: number;
+}
+
+/** The settable properties of an OAuth client (the Configurator form, less id and secret). */
+export interface OAuthClientProps {
+  readonly clientName: string;
+  readonly enabled: boolean;
+  readonly allowAccessTokensViaBrowser: boolean;
+  readonly allowOfflineAccess: boolean;
+  readonly requirePkce: boolean;
+  readonly grantType: string;
+  /** Initials of the user the client acts as. */
+  readonly user: string;
+}
+
+export interface OAuthClient extends OAuthClientProps {
+  readonly clientId: string;
+  /**
+   * base64(SHA-256(secret)) as WorkZone reports it; null when the client has no secret; undefined when
+   * this WorkZone does not expose the hash (then only the token endpoint can check a secret).
+   */
+  readonly clientSecretHash: string | null | undefined;
+}
+
+export interface WorkZoneUser {
+  readonly id: string;
+  readonly initials: string;
+  readonly name: string;
+  readonly active: boolean;
+}
+
+/** Outcome of a token request made to check credentials. The token itself is dropped at once. */
+export type TokenCheck =
+  | { readonly ok: true; readonly tokenType: string; readonly expiresIn?: number }
+  | { readonly ok: false; readonly status: number; readonly error: string; readonly description?: string };
+
+/** The hash WorkZone (IdentityServer) stores for a secret: compare with `OAuthClient.clientSecretHash`. */
+export function hashClientSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('base64');
+}
+
+/** Maps the provider config (schema attribute names, env and defaults applied) to settings, naming missing ones. */
+export function workZoneSettingsFromConfig(config: Readonly<Record<string, unknown>>): WorkZoneSettings {
+  const text = (name: string, env: string): string => {
+    const v = config[name];
+    if (typeof v !== 'string' || v.trim() === '') {
+      throw new DiagnosticError(`Missing WorkZone setting "${name}"`, `Set "${name}" in the provider block or the ${env} environment variable.`, [name]);
+    }
+    return v;
+  };
+  const opt = <T>(name: string, type: 'string' | 'number' | 'boolean'): T | undefined =>
+    typeof config[name] === type ? (config[name] as T) : undefined;
+  return {
+    url: text('url', 'WORKZONE_URL'),
+    username: text('username', 'WORKZONE_USERNAME'),
+    password: text('password', 'WORKZONE_PASSWORD'),
+    odataPath: opt('odata_path', 'string'),
+    oauthClientsPath: opt('oauth_clients_path', 'string'),
+    usersPath: opt('users_path', 'string'),
+    tokenUrl: opt('token_url', 'string'),
+    caFile: opt('ca_file', 'string'),
+    insecureSkipVerify: opt('insecure_skip_verify', 'boolean'),
+    requestTimeoutSeconds: opt('request_timeout_seconds', 'number'),
+    retryMaxSeconds: opt('retry_max_seconds', 'number'),
+  };
+}
+
+const CONTRACT = 'docs/workzone-api.md';
+
+export class WorkZoneClient {
+  readonly tokenUrl: string;
+  private readonly http: HttpClient;
+  private readonly odataRoot: string;
+  private readonly clientsSet: string;
+  private readonly usersSet: string;
+  private readonly auth: string;
+
+  /** `httpOptions` overrides the HTTP settings derived from `settings` (tests use it for short backoffs). */
+  constructor(
+    private readonly settings: WorkZoneSettings,
+    options: { readonly log?: HttpLog; readonly httpOptions?: HttpClientOptions } = {},
+  ) {
+    let base: URL;
+    try {
+      base = new URL(settings.url);
+      if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error();
+    } catch {
+      throw new DiagnosticError('Invalid WorkZone url', 'The provider setting "url" must be an http(s) URL such as https://workzone.example.dk.', ['url']);
+    }
+    if (base.username || base.password) {
+      throw new DiagnosticError('Invalid WorkZone url', 'The provider setting "url" must not contain credentials; use "username" and "password".', ['url']);
+    }
+    this.odataRoot = joinUrl(settings.url, settings.odataPath ?? '/odata');
+    this.clientsSet = trimSlashes(settings.oauthClientsPath ?? 'OAuthClients');
+    this.usersSet = trimSlashes(settings.usersPath ?? 'Users');
+    this.tokenUrl = settings.tokenUrl ?? joinUrl(settings.url, '/connect/token');
+    this.auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
+    try {
+      this.http = new HttpClient({
+        timeoutMs: (settings.requestTimeoutSeconds ?? 30) * 1000,
+        retryMaxMs: (settings.retryMaxSeconds ?? 120) * 1000,
+        caFile: settings.caFile,
+        insecureSkipVerify: settings.insecureSkipVerify,
+        userAgent: 'terraform-provider-workzone',
+        log: options.log,
+        ...options.httpOptions,
+      });
+    } catch (err) {
+      const attr = /CA file/.test((err as Error).message) ? 'ca_file' : 'request_timeout_seconds';
+      throw new DiagnosticError('Invalid WorkZone HTTP setting', (err as Error).message, [attr]);
+    }
+  }
+
+  /** The client and its ETag, or null when WorkZone has no client with that id. */
+  async getClient(clientId: string): Promise<{ client: OAuthClient; etag: string } | null> {
+    const what = `reading OAuth client "${clientId}"`;
+    const res = await this.send(what, 'GET', this.entityUrl(this.clientsSet, clientId));
+    if (res.status === 404) return this.notFound(what, res);
+    if (res.status !== 200) throw this.failure(what, res);
+    const body = this.entityBody(what, res);
+    return { client: toClient(what, body), etag: etagOf(what, res, body) };
+  }
+
+  /**
+   * Creates a client. Without `clientSecret`, WorkZone generates one and returns it in this response only:
+   * `generatedSecret`, to keep in state. Not retried on an unknown outcome (see the error for what to do).
+   */
+  async createClient(input: OAuthClientProps & { readonly clientId: string; readonly clientSecret?: string }): Promise<{
+    client: OAuthClient;
+    etag: string;
+    generatedSecret?: string;
+  }> {
+    const what = `creating OAuth client "${input.clientId}"`;
+    const body: Record<string, unknown> = { ClientId: input.clientId, ...toWire(input) };
+    if (input.clientSecret !== undefined) body.ClientSecret = input.clientSecret;
+    const res = await this.send(what, 'POST', joinUrl(this.odataRoot, this.clientsSet), body);
+    if (res.status === 409) {
+      throw new DiagnosticError(
+        `OAuth client "${input.clientId}" already exists in WorkZone`,
+        `Import it with \`terraform import <resource address> ${input.clientId}\`, or choose another client_id.`,
+        ['client_id'],
+      );
+    }
+    if (res.status !== 201 && res.status !== 200) throw this.failure(what, res, [input.clientSecret]);
+    const entity = this.entityBody(what, res);
+    const generated = input.clientSecret === undefined ? entity.ClientSecret : undefined;
+    if (input.clientSecret === undefined && (typeof generated !== 'string' || generated === '')) {
+      throw new DiagnosticError(
+        `WorkZone created OAuth client "${input.clientId}" but returned no generated secret`,
+        `The secret cannot be read back. Set client_secret (or client_secret_wo) and apply again to set a known secret. (Expected per ${CONTRACT}.)`,
+      );
+    }
+    return { client: toClient(what, entity), etag: etagOf(what, res, entity), ...(generated ? { generatedSecret: generated as string } : {}) };
+  }
+
+  /** Changes a client if it still has `etag` (else a "changed in WorkZone" error). Returns the new ETag. */
+  async updateClient(
+    clientId: string,
+    etag: string,
+    changes: Partial<OAuthClientProps> & { readonly clientSecret?: string },
+  ): Promise<{ etag: string }> {
+    const what = `updating OAuth client "${clientId}"`;
+    const body: Record<string, unknown> = toWire(changes);
+    if (changes.clientSecret !== undefined) body.ClientSecret = changes.clientSecret;
+    const url = this.entityUrl(this.clientsSet, clientId);
+    const res = await this.send(what, 'PATCH', url, body, { 'If-Match': etag });
+    if (res.status === 404) {
+      throw new DiagnosticError(`OAuth client "${clientId}" no longer exists in WorkZone`, 'It was deleted outside Terraform; run terraform apply again to re-create it.');
+    }
+    if (res.status === 412) {
+      throw new DiagnosticError(
+        `OAuth client "${clientId}" was changed in WorkZone since Terraform read it`,
+        'Someone changed it outside Terraform (HTTP 412). Run terraform plan to see the difference, then apply again.',
+      );
+    }
+    if (res.status !== 204 && res.status !== 200) throw this.failure(what, res, [changes.clientSecret]);
+    const header = res.headers.etag;
+    if (typeof header === 'string' && header !== '') return { etag: header };
+    // No ETag on the 204: read it, so the next update has one.
+    const fresh = await this.getClient(clientId);
+    if (!fresh) throw new DiagnosticError(`OAuth client "${clientId}" disappeared from WorkZone right after ${what}`);
+    return { etag: fresh.etag };
+  }
+
+  /** Deletes a client; false when it was already gone. */
+  async deleteClient(clientId: string, etag?: string): Promise<boolean> {
+    const what = `deleting OAuth client "${clientId}"`;
+    const res = await this.send(what, 'DELETE', this.entityUrl(this.clientsSet, clientId), undefined, etag ? { 'If-Match': etag } : {});
+    if (res.status === 404) return this.notFound(what, res) ?? false;
+    if (res.status === 412) {
+      throw new DiagnosticError(`OAuth client "${clientId}" was changed in WorkZone since Terraform read it`, 'Run terraform plan to see the change before deleting it.');
+    }
+    if (res.status !== 204 && res.status !== 200) throw this.failure(what, res);
+    return true;
+  }
+
+  /** The user with these initials, or null. */
+  async getUser(initials: string): Promise<WorkZoneUser | null> {
+    const what = `reading WorkZone user "${initials}"`;
+    const res = await this.send(what, 'GET', this.entityUrl(this.usersSet, initials));
+    if (res.status === 404) return this.notFound(what, res);
+    if (res.status !== 200) throw this.failure(what, res);
+    const b = this.entityBody(what, res);
+    const id = b.Id ?? b.ID;
+    if ((typeof id !== 'string' && typeof id !== 'number') || typeof b.Initials !== 'string' || typeof b.Name !== 'string') {
+      throw new DiagnosticError(`Unexpected answer ${what}`, `The user has no Id, Initials or Name; the WorkZone API may differ from ${CONTRACT}.`);
+    }
+    return { id: String(id), initials: b.Initials, name: b.Name, active: b.Active !== false };
+  }
+
+  /**
+   * Asks the token endpoint for a client-credentials token (RFC 6749 §4.4) to check that a client id and
+   * secret work. Refusals (invalid_client, unauthorized_client, ...) are results, not exceptions.
+   */
+  async requestToken(tokenUrl: string | undefined, clientId: string, secret: string, auth: 'basic' | 'form' = 'basic'): Promise<TokenCheck> {
+    const url = tokenUrl ?? this.tokenUrl;
+    const what = `requesting a token for OAuth client "${clientId}"`;
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    if (auth === 'basic') {
+      // RFC 6749 §2.3.1: form-urlencode id and secret, then Basic.
+      const enc = (s: string) => new URLSearchParams({ v: s }).toString().slice(2);
+      headers.Authorization = `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`, 'utf8').toString('base64')}`;
+    } else {
+      form.set('client_id', clientId);
+      form.set('client_secret', secret);
+    }
+    // Safe to repeat: a token request changes nothing.
+    const res = await this.raw(what, { method: 'POST', url, headers, body: form.toString(), retrySafe: true }, 'token_url');
+    const body = res.json() as Record<string, unknown> | undefined;
+    if (res.status === 200 && body && typeof body.access_token === 'string') {
+      return { ok: true, tokenType: String(body.token_type ?? 'Bearer'), ...(typeof body.expires_in === 'number' ? { expiresIn: body.expires_in } : {}) };
+    }
+    if ((res.status === 400 || res.status === 401) && body && typeof body.error === 'string') {
+      const description = typeof body.error_description === 'string' ? scrub(body.error_description, [secret]) : undefined;
+      return { ok: false, status: res.status, error: body.error, ...(description ? { description } : {}) };
+    }
+    if (res.status === 404) {
+      throw new DiagnosticError(`WorkZone token endpoint not found (${redactUrl(url)})`, 'Check the provider setting "token_url" (default <url>/connect/token).', ['token_url']);
+    }
+    throw new DiagnosticError(`Unexpected answer ${what}`, `${redactUrl(url)} answered HTTP ${res.status}; expected 200, or 400/401 with an OAuth error (RFC 6749 §5.2).`);
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  private entityUrl(set: string, key: string): string {
+    // OData string key: double the quotes, then percent-encode the literal.
+    return `${joinUrl(this.odataRoot, set)}(${encodeURIComponent(`'${key.replace(/'/g, "''")}'`)})`;
+  }
+
+  private send(what: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    const h: Record<string, string> = { Authorization: this.auth, 'OData-Version': '4.0', ...headers };
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    return this.raw(what, { method, url, headers: h, body: body === undefined ? undefined : JSON.stringify(body) }, 'url');
+  }
+
+  private async raw(
+    what: string,
+    req: { method: string; url: string; headers: Record<string, string>; body?: string; retrySafe?: boolean },
+    urlSetting: 'url' | 'token_url',
+  ): Promise<HttpResponse> {
+    let res: HttpResponse;
+    try {
+      res = await this.http.request(req);
+    } catch (err) {
+      if (!(err instanceof HttpRequestError)) throw err;
+      throw this.transportError(what, err, urlSetting);
+    }
+    if (res.status === 401 && urlSetting === 'url') {
+      throw new DiagnosticError(
+        `WorkZone refused the credentials ${what} (HTTP 401)`,
+        "Check the provider's username/password settings (or WORKZONE_USERNAME / WORKZONE_PASSWORD).",
+        ['username'],
+      );
+    }
+    if (res.status === 403 && urlSetting === 'url') {
+      throw new DiagnosticError(
+        `WorkZone user "${this.settings.username}" may not do this: ${what} (HTTP 403)`,
+        'Use a WorkZone user with administrator rights for OAuth settings.',
+        ['username'],
+      );
+    }
+    return res;
+  }
+
+  private transportError(what: string, err: HttpRequestError, urlSetting: 'url' | 'token_url'): DiagnosticError {
+    const detail = scrub(err.message, [this.settings.password]);
+    switch (err.kind) {
+      case 'tls':
+        return new DiagnosticError(
+          `WorkZone's TLS certificate is not trusted, ${what}`,
+          `${detail}. Set the provider setting "ca_file" to the PEM file of the CA that issued it (or, for tests only, insecure_skip_verify = true).`,
+          ['ca_file'],
+        );
+      case 'gave-up':
+        return new DiagnosticError(
+          `WorkZone did not answer ${what}`,
+          err.code === 'ECONNREFUSED' || err.code === 'EAI_AGAIN'
+            ? `${detail}. Check the provider setting "${urlSetting}" and that WorkZone is running.`
+            : `${detail}. WorkZone is down or overloaded: try again later, or raise retry_max_seconds / request_timeout_seconds.`,
+        );
+      case 'not-retryable':
+        if (err.code === 'ENOTFOUND') {
+          return new DiagnosticError(`WorkZone host not found, ${what}`, `${detail}. Check the provider setting "${urlSetting}".`, [urlSetting]);
+        }
+        return new DiagnosticError(
+          `The outcome is unknown: ${what}`,
+          `${detail}. Look in WorkZone (Configurator > Global > OAuth settings) before applying again; a created client can be imported with terraform import.`,
+        );
+      default:
+        return new DiagnosticError(`WorkZone request failed, ${what}`, detail);
+    }
+  }
+
+  /** 404: the entity is missing when WorkZone says so in OData; anything else means a wrong path. */
+  private notFound(what: string, res: HttpResponse): null {
+    const body = res.json() as { error?: { code?: unknown } } | undefined;
+    if (body && typeof body === 'object' && body.error && typeof body.error === 'object') return null;
+    throw new DiagnosticError(
+      `WorkZone has no such API path, ${what} (HTTP 404 without an OData error)`,
+      'Check the provider settings "url", "odata_path", "oauth_clients_path" and "users_path".',
+      ['odata_path'],
+    );
+  }
+
+  private failure(what: string, res: HttpResponse, secrets: (string | undefined)[] = []): DiagnosticError {
+    const body = res.json() as { error?: { code?: unknown; message?: unknown } } | undefined;
+    const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
+    const message = typeof body?.error?.message === 'string' ? scrub(body.error.message, [...secrets, this.settings.password]) : undefined;
+    if (res.status === 400) {
+      return new DiagnosticError(`WorkZone rejected ${what}`, `${message ?? 'HTTP 400 Bad Request'}${code ? ` (${code})` : ''}.`, code === 'UserNotFound' ? ['user'] : undefined);
+    }
+    return new DiagnosticError(
+      `Unexpected answer from WorkZone ${what}`,
+      `HTTP ${res.status}${message ? `: ${message}` : ''}${code ? ` (${code})` : ''}. The WorkZone API may differ from ${CONTRACT}.`,
+    );
+  }
+
+  private entityBody(what: string, res: HttpResponse): Record<string, unknown> {
+    const body = res.json();
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new DiagnosticError(`Unexpected answer from WorkZone ${what}`, `HTTP ${res.status} without a JSON object body; the WorkZone API may differ from ${CONTRACT}.`);
+    }
+    return body as Record<string, unknown>;
+  }
+}
+
+function toWire(p: Partial<OAuthClientProps>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (p.clientName !== undefined) out.ClientName = p.clientName;
+  if (p.enabled !== undefined) out.Enabled = p.enabled;
+  if (p.allowAccessTokensViaBrowser !== undefined) out.AllowAccessTokensViaBrowser = p.allowAccessTokensViaBrowser;
+  if (p.allowOfflineAccess !== undefined) out.AllowOfflineAccess = p.allowOfflineAccess;
+  if (p.requirePkce !== undefined) out.RequirePkce = p.requirePkce;
+  if (p.grantType !== undefined) out.GrantType = p.grantType;
+  if (p.user !== undefined) out.User = p.user;
+  return out;
+}
+
+function toClient(what: string, b: Record<string, unknown>): OAuthClient {
+  const str = (k: string) => {
+    if (typeof b[k] !== 'string') throw shapeError(what, k, 'a string');
+    return b[k] as string;
+  };
+  const bool = (k: string) => {
+    if (typeof b[k] !== 'boolean') throw shapeError(what, k, 'a boolean');
+    return b[k] as boolean;
+  };
+  const hash = b.ClientSecretHash;
+  if (hash !== undefined && hash !== null && typeof hash !== 'string') throw shapeError(what, 'ClientSecretHash', 'a string or null');
+  return {
+    clientId: str('ClientId'),
+    clientName: str('ClientName'),
+    enabled: bool('Enabled'),
+    allowAccessTokensViaBrowser: bool('AllowAccessTokensViaBrowser'),
+    allowOfflineAccess: bool('AllowOfflineAccess'),
+    requirePkce: bool('RequirePkce'),
+    grantType: str('GrantType'),
+    user: str('User'),
+    clientSecretHash: hash as string | null | undefined,
+  };
+}
+
+function shapeError(what: string, property: string, expected: string): DiagnosticError {
+  return new DiagnosticError(`Unexpected answer from WorkZone ${what}`, `Property ${property} is missing or not ${expected}; the WorkZone API may differ from ${CONTRACT}.`);
+}
+
+function etagOf(what: string, res: HttpResponse, body: Record<string, unknown>): string {
+  const etag = typeof res.headers.etag === 'string' && res.headers.etag !== '' ? res.headers.etag : body['@odata.etag'];
+  if (typeof etag !== 'string' || etag === '') {
+    throw new DiagnosticError(`Unexpected answer from WorkZone ${what}`, `No ETag (header or @odata.etag); updates need one. The WorkZone API may differ from ${CONTRACT}.`);
+  }
+  return etag;
+}
+
+/** Replaces any known secret in a text coming from the server (servers should not echo them; be sure). */
+function scrub(text: string, secrets: (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+function trimSlashes(s: string): string {
+  return s.replace(/^\/+|\/+$/g, '');
+}
+
+/** Joins a base URL (which may have a path, e.g. https://host/WorkZone) and a path. */
+function joinUrl(base: string, path: string): string {
+  const p = trimSlashes(path);
+  return p ? `${base.replace(/\/+$/, '')}/${p}` : base.replace(/\/+$/, '');
+}
