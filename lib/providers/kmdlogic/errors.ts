@@ -1,0 +1,52 @@
+/** Errors of the KMD Logic client: diagnostics that say which setting or identifier to fix, never a secret. */
+import type { HttpRequestError } from '../http';
+import { DiagnosticError, type AttributePath } from '../plugin/types';
+
+export type KmdLogicErrorKind =
+  | 'config' // a client setting is missing or malformed
+  | 'credentials' // client_id / client_secret refused
+  | 'token' // the token endpoint failed otherwise (scope, shape, status)
+  | 'subscription' // unknown subscription, or one the credential may not use
+  | 'not-found' // unknown configuration
+  | 'invalid' // the API refused the data sent (400)
+  | 'unavailable' // network, timeouts, retries exhausted
+  | 'unexpected'; // any other status or response shape
+
+export class KmdLogicError extends DiagnosticError {
+  constructor(
+    readonly kind: KmdLogicErrorKind,
+    summary: string,
+    detail?: string,
+    readonly status?: number,
+    attribute?: AttributePath,
+  ) {
+    super(summary, detail, attribute);
+    this.name = 'KmdLogicError';
+  }
+}
+
+/** Removes every given secret from text a server sent us, and caps its length. */
+export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  out = out.replace(/\s+/g, ' ').trim();
+  return out.length > 300 ? `${out.slice(0, 300)}…` : out;
+}
+
+/** The human part of an error body, whatever dialect the server speaks (see docs/kmdlogic-api.md). */
+export function serverMessage(body: unknown, text: string): string | undefined {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    for (const key of ['message', 'title', 'detail', 'error_description', 'error']) {
+      if (typeof b[key] === 'string' && b[key]) return b[key] as string;
+    }
+  }
+  const t = text.trim();
+  // A short plain-text body is a message; HTML error pages are noise.
+  return t && t.length <= 300 && !t.startsWith('<') ? t : undefined;
+}
+
+/** The HTTP failure, plus which setting to check when the server could not be reached at all. */
+export function withHint(err: HttpRequestError, setting: string): string {
+  return err.lastStatus === undefined && err.kind !== 'tls' && err.kind !== 'aborted' ? `${err.message}; check ${setting}` : err.message;
+}
