@@ -110,6 +110,7 @@ export function serve(definition: ProviderDefinition<any>): void {
     provider?.close();
     process.exit(0);
   };
+  process.on('SIGTERM', () => exit('SIGTERM'));
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) exit('parent process went away');
