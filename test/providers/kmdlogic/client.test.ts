@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../../lib/emulators/kmdlogic';
 import { KmdLogicClient, KmdLogicError, type KmdLogicClientOptions } from '../../../lib/providers/kmdlogic/client';
 
@@ -233,5 +237,39 @@ describe('KmdLogicClient against the emulator', () => {
       const slow = await failure(() => client({ requestTimeoutSeconds: 0.2, retryMaxSeconds: 0.5 }).listConfigurations(e.subscriptionId));
       expect(slow.message).toMatch(/timeout after 200 ms/);
     });
+  });
+});
+
+describe('KmdLogicClient over TLS', () => {
+  let dir: string;
+  let e: KmdLogicEmulator;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmdlogic-tls-'));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    e = await startKmdLogicEmulator({ tls: { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) } });
+  });
+  afterAll(async () => {
+    await e.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const client = (over: Partial<KmdLogicClientOptions>) =>
+    new KmdLogicClient({ clientId: e.clientId, clientSecret: e.clientSecret, tokenUrl: e.tokenUrl, apiUrl: e.url, scope: e.scope, retryMaxSeconds: 2, ...over });
+
+  it('trusts the emulator through ca_file, refuses it without', async () => {
+    expect(e.url).toMatch(/^https:/);
+    const trusted = client({ caFile: path.join(dir, 'cert.pem') });
+    expect(await trusted.listConfigurations(e.subscriptionId)).toHaveLength(1);
+    trusted.close();
+    const untrusted = client({});
+    const err = await untrusted.listConfigurations(e.subscriptionId).catch((x: unknown) => x);
+    untrusted.close();
+    expect(err).toBeInstanceOf(KmdLogicError);
+    expect((err as KmdLogicError).message).toMatch(/Could not get a KMD Logic access token.*TLS certificate not accepted/);
+    const insecure = client({ insecureSkipVerify: true });
+    expect(await insecure.getConfiguration(e.subscriptionId, e.productId)).not.toBeNull();
+    insecure.close();
   });
 });
