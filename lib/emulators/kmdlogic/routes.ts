@@ -98,8 +98,13 @@ export class KmdLogicRoutes {
       if (clientId !== undefined || clientSecret !== undefined) {
         return oauthFail(400, 'invalid_request', 'send client credentials either in the form or with Basic auth, not both');
       }
-      clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+      try {
+        // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
+        clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+        clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+      } catch {
+        return oauthFail(400, 'invalid_request', 'Basic credentials have a malformed percent-encoding');
+      }
       basic = true;
     }
 

@@ -72,6 +72,11 @@ describe('KMD Logic emulator', () => {
       const basic = Buffer.from(`${e.clientId}:${e.clientSecret}`).toString('base64');
       const res = await postToken(e, tokenForm(e, { client_id: undefined, client_secret: undefined }), { authorization: `Basic ${basic}` });
       expect(res.status).toBe(200);
+      const bad = await postToken(e, tokenForm(e, { client_id: undefined, client_secret: undefined }), {
+        authorization: `Basic ${Buffer.from('%zz:%').toString('base64')}`,
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as Record<string, string>).error).toBe('invalid_request');
     });
 
     it('refuses a wrong secret and an unknown client id alike, with invalid_client', async () => {
