@@ -66,7 +66,9 @@ export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {
       checkAdmin(req, username, password);
       return odata(req, res);
     }
-    throw new HttpError(404, 'NotFound', `no route for ${req.path}`);
+    // Outside the OData root a web server answers with a plain 404, not an OData error (as IIS would).
+    res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': 9 });
+    res.end('Not Found');
   };
 
   const odata = (req: EmulatorRequest, res: ServerResponse) => {

@@ -138,6 +138,31 @@ export class WorkZoneClient {
     }
   }
 
+  /**
+   * Checks url, credentials and paths in one request (the OData service document): for configure time,
+   * so that a wrong path fails with a clear error instead of looking like a missing client later.
+   */
+  async checkConnection(): Promise<void> {
+    const what = 'reading the OData service document';
+    const res = await this.send(what, 'GET', this.odataRoot);
+    if (res.status === 404) {
+      throw new DiagnosticError(`WorkZone has no OData service at ${redactUrl(this.odataRoot)}`, 'Check the provider settings "url" and "odata_path".', ['odata_path']);
+    }
+    if (res.status !== 200) throw this.failure(what, res);
+    const sets = (res.json() as { value?: unknown } | undefined)?.value;
+    if (!Array.isArray(sets)) return; // Not a standard service document: nothing more to check.
+    const names = new Set(sets.map((s) => (s && typeof s === 'object' ? (s as { url?: unknown; name?: unknown }).url ?? (s as { name?: unknown }).name : undefined)));
+    for (const [set, setting] of [[this.clientsSet, 'oauth_clients_path'], [this.usersSet, 'users_path']] as const) {
+      if (!names.has(set)) {
+        throw new DiagnosticError(
+          `WorkZone's OData service has no entity set "${set}"`,
+          `Check the provider setting "${setting}". The service lists: ${[...names].filter((n) => typeof n === 'string').join(', ') || 'nothing'}.`,
+          [setting],
+        );
+      }
+    }
+  }
+
   /** The client and its ETag, or null when WorkZone has no client with that id. */
   async getClient(clientId: string): Promise<{ client: OAuthClient; etag: string } | null> {
     const what = `reading OAuth client "${clientId}"`;
