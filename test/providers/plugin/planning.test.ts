@@ -3,12 +3,12 @@ import { checkAttributeRules, resolveProviderConfig } from '../../../lib/provide
 import { Secrets } from '../../../lib/providers/plugin/secrets';
 import { HclogLogger, hclogTimestamp, levelFromEnv } from '../../../lib/providers/plugin/log';
 import { errorToDiagnostic } from '../../../lib/providers/plugin/diagnostics';
-import { Unknown } from '../../../lib/providers/plugin/types';
+import { Unknown, type ObjectValue } from '../../../lib/providers/plugin/types';
 import { fixtureSchema } from './fixture/definition';
 import { workzoneSchema } from '../../../lib/schemas/workzone';
 
 const block = fixtureSchema.resources.fixture_file;
-const config = { id: null, path: 'a.json', content: 'x', label: null, secret: null, token_wo: 'tok-12345', tags: null, generation: null };
+const config: ObjectValue = { id: null, path: 'a.json', content: 'x', label: null, secret: null, token_wo: 'tok-12345', tags: null, generation: null };
 
 describe('generic planning', () => {
   it('on create: defaults filled, computed unknown, write-only nulled', () => {
@@ -17,7 +17,7 @@ describe('generic planning', () => {
   });
 
   it('keeps unknown config values unknown instead of defaulting them', () => {
-    const unknownLabel = { ...config, label: Unknown };
+    const unknownLabel: ObjectValue = { ...config, label: Unknown };
     expect(genericPlan(block, null, unknownLabel, unknownLabel).label).toBe(Unknown);
   });
 

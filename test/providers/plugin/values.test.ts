@@ -1,6 +1,6 @@
 import { encode } from '@msgpack/msgpack';
 import { decodeDynamic, decodeObject, encodeDynamic, ValueError, valuesEqual, isWhollyKnown } from '../../../lib/providers/plugin/values';
-import { Unknown } from '../../../lib/providers/plugin/types';
+import { Unknown, type Value } from '../../../lib/providers/plugin/types';
 import type { AttributeType, BlockSchema } from '../../../lib/schemas/types';
 
 const type: AttributeType = ['object', { name: 'string', n: 'number', on: 'bool', tags: ['map', 'string'], list: ['list', ['object', { a: 'string' }]], set: ['set', 'number'] }];
@@ -12,7 +12,7 @@ describe('value codec', () => {
   });
 
   it('round-trips nested values with unknowns at any depth', () => {
-    const value = { name: 'x', n: 1.5, on: Unknown, tags: { a: 'b', c: Unknown }, list: [{ a: Unknown }, { a: 'z' }], set: [1, 2] };
+    const value: Value = { name: 'x', n: 1.5, on: Unknown, tags: { a: 'b', c: Unknown }, list: [{ a: Unknown }, { a: 'z' }], set: [1, 2] };
     const back = decodeDynamic(encodeDynamic(value, type), type);
     expect(back).toEqual(value);
     expect(isWhollyKnown(back)).toBe(false);
