@@ -1,0 +1,121 @@
+/**
+ * `workzone-cpr emulators`: runs the WorkZone and KMD Logic emulators in the foreground until stopped.
+ * Once both are ready it prints their URLs and seeded credentials (one JSON line with --json).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startKmdLogicEmulator } from '../emulators/kmdlogic';
+import { startWorkZoneEmulator } from '../emulators/workzone';
+
+export interface EmulatorsInfo {
+  readonly workzone: { url: string; tokenUrl: string; username: string; password: string };
+  readonly kmdLogic: {
+    url: string;
+    tokenUrl: string;
+    clientId: string;
+    clientSecret: string;
+    subscriptionId: string;
+    productId: string;
+  };
+}
+
+export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--json] [--log]
+
+Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
+  --data DIR          keep their data in DIR across restarts (default: in memory)
+  --workzone-port N   port of the WorkZone emulator (default: any free port)
+  --logic-port N      port of the KMD Logic emulator (default: any free port)
+  --host H            address to listen on (default: 127.0.0.1)
+  --json              print the URLs and seeded credentials as one JSON line
+  --log               log one line per request to stderr (never secrets)`;
+
+/** The WorkZone admin password: kept in the data directory so that a restart keeps it. */
+function adminPassword(dataDir: string | undefined): string | undefined {
+  if (!dataDir) return undefined;
+  const file = join(dataDir, 'workzone-admin.json');
+  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { password: string }).password;
+  const password = randomBytes(18).toString('base64url');
+  writeFileSync(file, JSON.stringify({ password }), { mode: 0o600 });
+  return password;
+}
+
+function port(value: string | undefined, option: string): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${option} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export class UsageError extends Error {}
+
+export async function runEmulators(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      'workzone-port': { type: 'string' },
+      'logic-port': { type: 'string' },
+      host: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      log: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(EMULATORS_USAGE);
+    return;
+  }
+  const dataDir = values.data;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const log = values.log ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+  const workzone = await startWorkZoneEmulator({
+    port: port(values['workzone-port'], '--workzone-port'),
+    host: values.host,
+    dataDir: dataDir && join(dataDir, 'workzone'),
+    adminPassword: adminPassword(dataDir),
+    log,
+  });
+  const logic = await startKmdLogicEmulator({
+    port: port(values['logic-port'], '--logic-port'),
+    host: values.host,
+    dataDir: dataDir && join(dataDir, 'kmdlogic'),
+    log,
+  }).catch(async (e) => {
+    await workzone.close();
+    throw e;
+  });
+  const info: EmulatorsInfo = {
+    workzone: { url: workzone.url, tokenUrl: workzone.tokenUrl, username: workzone.username, password: workzone.password },
+    kmdLogic: {
+      url: logic.url,
+      tokenUrl: logic.tokenUrl,
+      clientId: logic.clientId,
+      clientSecret: logic.clientSecret,
+      subscriptionId: logic.subscriptionId,
+      productId: logic.productId,
+    },
+  };
+  if (values.json) {
+    console.log(JSON.stringify(info));
+  } else {
+    console.log(`WorkZone emulator   ${info.workzone.url}  (token URL ${info.workzone.tokenUrl})`);
+    console.log(`  admin user        ${info.workzone.username}  password ${info.workzone.password}`);
+    console.log(`KMD Logic emulator  ${info.kmdLogic.url}  (token URL ${info.kmdLogic.tokenUrl})`);
+    console.log(`  client id         ${info.kmdLogic.clientId}  secret ${info.kmdLogic.clientSecret}`);
+    console.log(`  subscription id   ${info.kmdLogic.subscriptionId}`);
+    console.log(`  product id        ${info.kmdLogic.productId}`);
+    console.log(dataDir ? `Data kept in ${dataDir}. Ctrl-C stops.` : 'Data in memory. Ctrl-C stops.');
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void Promise.all([workzone.close(), logic.close()]).then(() => resolve());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/** `workzone-cpr`: the package's one command-line entry. */
+import { EMULATORS_USAGE, UsageError, runEmulators } from './emulators';
+import { PROVIDERS_USAGE, runProviders } from './providers';
+
+const USAGE = `Usage: workzone-cpr <command>
+
+Commands:
+  emulators            run local emulators of WorkZone and KMD Logic
+  providers install    install the workzone and kmdlogic terraform providers into a mirror
+
+${EMULATORS_USAGE}
+
+${PROVIDERS_USAGE}`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'emulators':
+      return runEmulators(rest);
+    case 'providers':
+      return runProviders(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}; run \`workzone-cpr help\``);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  console.error(`workzone-cpr: ${(error as Error).message}`);
+  process.exitCode = usage ? 2 : 1;
+});

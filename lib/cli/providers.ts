@@ -1,0 +1,40 @@
+/** `workzone-cpr providers install`: lays our providers into a filesystem mirror and prints the CLI config. */
+import { writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { installProviders } from '../providers/mirror';
+
+export const PROVIDERS_USAGE = `Usage: workzone-cpr providers install [--dir DIR] [--cli-config FILE]
+
+Installs the workzone and kmdlogic providers into a terraform filesystem mirror and prints the terraform
+CLI configuration that uses it.
+  --dir DIR          mirror directory (default: terraform's implied local mirror,
+                     ~/.terraform.d/plugins, which terraform uses when you have no CLI config)
+  --cli-config FILE  also write the CLI configuration to FILE; point TF_CLI_CONFIG_FILE at it`;
+
+/** terraform's implied local mirror directory on this OS. */
+export function impliedMirrorDir(): string {
+  return process.platform === 'win32'
+    ? join(process.env.APPDATA ?? homedir(), 'terraform.d', 'plugins')
+    : join(homedir(), '.terraform.d', 'plugins');
+}
+
+export async function runProviders(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { dir: { type: 'string' }, 'cli-config': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+    strict: true,
+  });
+  if (command !== 'install' || values.help) {
+    console.log(PROVIDERS_USAGE);
+    if (command !== 'install' && !values.help) process.exitCode = 2;
+    return;
+  }
+  const dir = resolve(values.dir ?? impliedMirrorDir());
+  const { cliConfig } = await installProviders({ dir });
+  if (values['cli-config']) writeFileSync(values['cli-config'], cliConfig);
+  console.error(`Installed the workzone and kmdlogic providers into ${dir}.`);
+  console.log(cliConfig);
+}

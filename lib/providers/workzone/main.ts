@@ -1,0 +1,5 @@
+/** Entry of the terraform-provider-workzone bundle. */
+import { serve } from '../plugin';
+import { workzoneProvider } from './provider';
+
+serve(workzoneProvider);
