@@ -1,0 +1,103 @@
+/**
+ * Resource `kmdlogic_cpr_configuration` (data-distributor kind). Logic never returns the certificate or
+ * its password, so state keeps what was sent; name and environment are read back, so changes made in the
+ * Logic console show as drift. There is no delete API: destroy only forgets the object, and says so.
+ */
+import { isGuid } from '../../schemas/rules';
+import { DiagnosticError, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
+import type { CprConfiguration, CprEnvironment, DataDistributorInput, KmdLogicClient } from './client';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The PKCS#12 bytes from the base64 attribute; never echoes the value (it is secret). */
+function certificateBytes(value: string): Buffer | string {
+  const compact = value.replace(/\s+/g, '');
+  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) {
+    return 'certificate must be the base64 of the .pfx file, e.g. filebase64("distributor.pfx"); the value is not valid base64 (not shown: it is sensitive)';
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+function input(config: ObjectValue): DataDistributorInput {
+  const certificate = certificateBytes(config.certificate as string);
+  if (typeof certificate === 'string') throw new DiagnosticError('Invalid certificate', certificate, ['certificate']);
+  return {
+    name: config.name as string,
+    environment: config.environment as CprEnvironment,
+    certificate,
+    certificatePassword: typeof config.certificate_password === 'string' ? config.certificate_password : undefined,
+  };
+}
+
+/** State from what Logic returned plus the secrets only we know (`secrets` holds certificate and password). */
+function toState(c: CprConfiguration, secrets: ObjectValue): ObjectValue {
+  return {
+    id: c.id,
+    subscription_id: secrets.subscription_id ?? c.subscriptionId,
+    name: c.name,
+    environment: c.environment,
+    cpr_provider: c.provider,
+    certificate: secrets.certificate ?? null,
+    certificate_password: secrets.certificate_password ?? null,
+  };
+}
+
+/** `<subscription_id>/<configuration_id>`, both GUIDs. */
+export function parseImportId(id: string): { subscriptionId: string; configurationId: string } {
+  const parts = id.split('/');
+  if (parts.length !== 2 || !isGuid(parts[0]) || !isGuid(parts[1])) {
+    throw new DiagnosticError(
+      'Invalid import id for kmdlogic_cpr_configuration',
+      `Got ${JSON.stringify(id)}; use <subscription_id>/<configuration_id>, two GUIDs from the KMD Logic console, e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6/0b6e0f4c-6c55-4f0e-9d1b-8a0d2f9c2e11.`,
+    );
+  }
+  return { subscriptionId: parts[0], configurationId: parts[1] };
+}
+
+export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
+  validate(config: ObjectValue, ctx: Context) {
+    if (typeof config.certificate === 'string') {
+      const checked = certificateBytes(config.certificate);
+      if (typeof checked === 'string') ctx.error('Invalid certificate', checked, ['certificate']);
+    }
+  },
+
+  async create({ planned, config, client }) {
+    const created = await client.createDataDistributor(planned.subscription_id as string, input(config));
+    return { state: toState(created, planned) };
+  },
+
+  async read({ state, client }) {
+    const found = await client.getConfiguration(state.subscription_id as string, state.id as string);
+    // Gone from Logic (404): null makes terraform plan to create it again.
+    return found ? { state: toState(found, state) } : null;
+  },
+
+  async update({ prior, planned, config, client }) {
+    const updated = await client.updateDataDistributor(prior.subscription_id as string, prior.id as string, input(config));
+    return { state: toState(updated, planned) };
+  },
+
+  async delete({ state }, ctx) {
+    ctx.warn(
+      `KMD Logic has no delete: CPR configuration ${String(state.id)} still exists`,
+      `Terraform removed it from state only. It stays in KMD Logic subscription ${String(state.subscription_id)}; remove it in the KMD Logic console if it is no longer needed, or import it again with ${String(state.subscription_id)}/${String(state.id)}.`,
+    );
+  },
+
+  async import({ id, client }, ctx) {
+    const { subscriptionId, configurationId } = parseImportId(id);
+    const found = await client.getConfiguration(subscriptionId, configurationId);
+    if (!found) {
+      throw new DiagnosticError(
+        `CPR configuration ${configurationId} was not found in KMD Logic subscription ${subscriptionId}`,
+        'Check the configuration id in the import id <subscription_id>/<configuration_id>.',
+      );
+    }
+    ctx.warn(
+      'The certificate of an imported CPR configuration cannot be read back',
+      'KMD Logic never returns the certificate or its password. The next plan shows them as changes, and applying it uploads the certificate and password from your configuration.',
+    );
+    return { state: toState(found, { subscription_id: subscriptionId }) };
+  },
+};
