@@ -1,0 +1,148 @@
+/**
+ * Small helpers to drive real terraform against our providers in tests: bundle the providers once per
+ * test file into a temp dir, install them into a temp filesystem mirror, and run terraform in fresh
+ * working directories with our own CLI config (terraformEnv: TF_CLI_CONFIG_FILE, CHECKPOINT_DISABLE=1).
+ *
+ *   const tf = await terraformHarness({ providers: ['workzone'] });
+ *   const w = tf.workdir({ 'main.tf': hcl }, { WORKZONE_URL: ... });
+ *   await w.ok(['init']); const s = await w.state();
+ *   ...
+ *   tf.cleanup();
+ *
+ * Assert on JSON (state, plan, outputs, `-json` diagnostics), never on terraform's prose.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { installProviders } from '../../lib/providers/mirror';
+import { terraformEnv } from '../../lib/providers/terraform-env';
+
+export const repoRoot = join(__dirname, '../..');
+
+export interface TfResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Harness {
+  /** Temp root of this harness (bundles, mirror, CLI config, work dirs). */
+  readonly root: string;
+  /** Environment for terraform: our CLI config, CHECKPOINT_DISABLE=1, automation mode. */
+  readonly env: NodeJS.ProcessEnv;
+  /** The CLI config text (filesystem mirror for our sources, direct for the rest). */
+  readonly cliConfig: string;
+  /** A fresh working directory with these files; `env` is added to the harness environment. */
+  workdir(files?: Record<string, string>, env?: Record<string, string>): Workdir;
+  cleanup(): void;
+}
+
+/** Bundles providers (lib/providers/<name>/main.ts) with scripts/build-providers.mjs into `outdir`. */
+export function buildProviders(outdir: string, names: readonly string[]): void {
+  const args = [join(repoRoot, 'scripts/build-providers.mjs'), '--outdir', outdir];
+  for (const name of names) args.push('--entry', `${name}=${join(repoRoot, 'lib/providers', name, 'main.ts')}`);
+  execFileSync(process.execPath, args, { stdio: 'pipe' });
+}
+
+/** One provider build and one mirror for a test file. */
+export async function terraformHarness(options: { providers: readonly string[]; env?: Record<string, string>; prefix?: string }): Promise<Harness> {
+  const root = mkdtempSync(join(tmpdir(), options.prefix ?? 'tf-e2e-'));
+  const bundles = join(root, 'bundles');
+  buildProviders(bundles, options.providers);
+  const mirror = await installProviders({ dir: join(root, 'mirror'), bundleDir: bundles, providers: [...options.providers] });
+  const env = await terraformEnv({ cliConfig: mirror.cliConfig, dir: root, extra: options.env });
+  let n = 0;
+  return {
+    root,
+    env,
+    cliConfig: mirror.cliConfig,
+    workdir(files = {}, extra = {}) {
+      const dir = join(root, `work-${++n}`);
+      mkdirSync(dir, { recursive: true });
+      const w = new Workdir(dir, { ...env, ...extra });
+      w.write(files);
+      return w;
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export class Workdir {
+  constructor(
+    readonly dir: string,
+    public env: NodeJS.ProcessEnv,
+  ) {}
+
+  write(files: Record<string, string>): void {
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(this.dir, name)), { recursive: true });
+      writeFileSync(join(this.dir, name), text);
+    }
+  }
+
+  /** Runs terraform; never throws on a non-zero exit. */
+  tf(args: string[], extraEnv: Record<string, string> = {}): Promise<TfResult> {
+    return new Promise((resolve) => {
+      execFile('terraform', args, { cwd: this.dir, env: { ...this.env, ...extraEnv }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      });
+    });
+  }
+
+  /** Runs terraform and returns stdout; throws with terraform's output on a non-zero exit. */
+  async ok(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
+    const r = await this.tf(args, extraEnv);
+    if (r.code !== 0) throw new Error(`terraform ${args.join(' ')} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
+    return r.stdout;
+  }
+
+  init(): Promise<string> {
+    return this.ok(['init', '-input=false', '-no-color']);
+  }
+
+  apply(extra: string[] = []): Promise<string> {
+    return this.ok(['apply', '-auto-approve', '-input=false', '-no-color', ...extra]);
+  }
+
+  /** `terraform show -json` state: address → values. */
+  async state(): Promise<Map<string, Record<string, any>>> {
+    const shown = JSON.parse(await this.ok(['show', '-json']));
+    const resources: { address: string; values: Record<string, any> }[] = shown.values?.root_module?.resources ?? [];
+    return new Map(resources.map((r) => [r.address, r.values]));
+  }
+
+  /**
+   * Plans to a file and returns the plan JSON, the exit code of `plan -detailed-exitcode` (0 no change,
+   * 2 changes) and address → actions.
+   */
+  async plan(extra: string[] = []): Promise<{ code: number; json: any; actions: Map<string, string[]> }> {
+    const r = await this.tf(['plan', '-detailed-exitcode', '-input=false', '-no-color', '-out=tfplan', ...extra]);
+    if (r.code !== 0 && r.code !== 2) throw new Error(`terraform plan failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
+    const json = JSON.parse(await this.ok(['show', '-json', 'tfplan']));
+    const actions = new Map<string, string[]>((json.resource_changes ?? []).map((c: any) => [c.address, c.change.actions]));
+    return { code: r.code, json, actions };
+  }
+
+  /** `terraform output -json`: name → { value, sensitive, type }. */
+  async outputs(): Promise<Record<string, { value: any; sensitive: boolean }>> {
+    return JSON.parse(await this.ok(['output', '-json']));
+  }
+
+  /** Diagnostics of a `-json` command (validate -json prints one object; plan/apply -json print lines). */
+  static diagnostics(stdout: string): any[] {
+    const trimmed = stdout.trim();
+    if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
+      const one = JSON.parse(trimmed);
+      if (Array.isArray(one.diagnostics)) return one.diagnostics;
+    }
+    return trimmed
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.type === 'diagnostic')
+      .map((m) => m.diagnostic);
+  }
+}
