@@ -129,8 +129,12 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     if (woSecret !== null) {
       const versionChanged = prior.client_secret_wo_version !== planned.client_secret_wo_version;
       const switched = prior.client_secret !== null;
-      if (versionChanged || switched) newSecret = woSecret;
-      nextPriv = { woHash: hashClientSecret(woSecret) };
+      // Record the hash only of a secret actually sent: an unsent new value (no version bump) must not look
+      // like a secret changed in WorkZone at the next read.
+      if (versionChanged || switched) {
+        newSecret = woSecret;
+        nextPriv = { woHash: hashClientSecret(woSecret) };
+      }
     } else if (planned.client_secret === Unknown) {
       newSecret = generateSecret();
       delete nextPriv.woHash;
