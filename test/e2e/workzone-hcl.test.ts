@@ -224,7 +224,14 @@ describe('workzone_oauth_client from the HCL example', () => {
       expect(stateFile).not.toContain(secret);
       expect(JSON.stringify(json)).not.toContain(secret);
     }
-    // A new value without a bump is not sent (that is what the version is for).
+    // A new value without a bump is not sent (that is what the version is for)...
+    w.env = { ...w.env, TF_VAR_cpr_client_secret_wo: `${WO_2}-unsent` };
+    expect((await w.plan()).code).toBe(0);
+    // ...not even with another change to the client, and it is not taken for drift afterwards.
+    edit('client_id                = "cpr-update-wo"', 'client_id                = "cpr-update-wo"\n  client_name              = "CPR, write-only"');
+    await w.apply();
+    expect(wz.data.getClient('cpr-update-wo')).toMatchObject({ ClientName: 'CPR, write-only' });
+    expect(await tokenWorks('cpr-update-wo', WO_2)).toBe(true);
     expect((await w.plan()).code).toBe(0);
   });
 
