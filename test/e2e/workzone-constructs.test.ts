@@ -1,0 +1,103 @@
+/**
+ * A stack synthesized by the constructs (CprUpdateSetup), applied by real terraform against the WorkZone
+ * emulator: the six outputs, secrets sensitive, the client's credentials get a token.
+ * The random-secret path needs hashicorp/random from the public registry: where `terraform init` cannot
+ * reach it, that test says why in the output and stops; where it can, it runs end to end.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, TerraformStack } from 'cdktf';
+import { WorkzoneProvider } from '../../lib/bindings/workzone';
+import { ClientSecret, CprUpdateSetup } from '../../lib/constructs';
+import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
+import { WorkZoneClient } from '../../lib/providers/workzone/client';
+import { terraformHarness, type Harness } from './harness';
+
+jest.setTimeout(240_000);
+
+let wz: WorkZoneEmulator;
+let harness: Harness;
+let api: WorkZoneClient;
+
+/** Synthesizes one stack with `app.synth()` into the harness and returns its cdk.tf.json text. */
+function synth(name: string, build: (stack: TerraformStack) => void): string {
+  const app = new App({ outdir: join(harness.root, `synth-${name}`) });
+  const stack = new TerraformStack(app, name);
+  build(stack);
+  app.synth();
+  return readFileSync(join(harness.root, `synth-${name}`, 'stacks', name, 'cdk.tf.json'), 'utf8');
+}
+
+const logic = { client_id: randomUUID(), client_secret: `logic-${randomBytes(12).toString('base64url')}`, subscription_id: randomUUID(), product_id: randomUUID() };
+const logicVars = (prefix: string) => Object.fromEntries(Object.entries(logic).map(([k, v]) => [`TF_VAR_${prefix}_kmd_logic_${k}`, v]));
+const providerEnv = () => ({ WORKZONE_URL: wz.url, WORKZONE_USERNAME: wz.username, WORKZONE_PASSWORD: wz.password });
+
+beforeAll(async () => {
+  wz = await startWorkZoneEmulator({ port: 0 });
+  harness = await terraformHarness({ providers: ['workzone'], prefix: 'workzone-constructs-' });
+  api = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }, { httpOptions: { retryMaxMs: 2000 } });
+});
+
+afterAll(async () => {
+  api?.close();
+  harness?.cleanup();
+  await wz?.close();
+});
+
+it('CprUpdateSetup with a secret from a variable: applies, six outputs, secrets sensitive, token works', async () => {
+  const secret = `from-var-${randomBytes(12).toString('base64url')}`;
+  const json = synth('supplied', (stack) => {
+    new WorkzoneProvider(stack, 'workzone'); // configured from WORKZONE_* in the environment
+    new CprUpdateSetup(stack, 'CprUpdate', { clientId: 'cpr-update-cdk', clientSecret: ClientSecret.fromVariable('cpr_client_secret') });
+  });
+  expect(json).not.toContain(secret);
+  const w = harness.workdir({ 'cdk.tf.json': json }, { ...providerEnv(), ...logicVars('cpr_update'), TF_VAR_cpr_client_secret: secret });
+  await w.init();
+  await w.apply();
+
+  const outputs = await w.outputs();
+  expect(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, [o.value, o.sensitive]]))).toEqual({
+    cpr_update_kmd_logic_client_id: [logic.client_id, false],
+    cpr_update_kmd_logic_client_secret: [logic.client_secret, true],
+    cpr_update_kmd_logic_subscription_id: [logic.subscription_id, false],
+    cpr_update_kmd_logic_product_id: [logic.product_id, false],
+    cpr_update_cpr_client_id: ['cpr-update-cdk', false],
+    cpr_update_cpr_client_secret: [secret, true],
+  });
+  expect(wz.data.getClient('cpr-update-cdk')).toMatchObject({ ClientName: 'Contact update - CPR', Enabled: true, GrantType: 'CLNTCRED', User: 'CPRBATCHUSER' });
+  expect((await api.requestToken(undefined, outputs.cpr_update_cpr_client_id.value, outputs.cpr_update_cpr_client_secret.value)).ok).toBe(true);
+  expect((await w.plan()).code).toBe(0);
+
+  await w.ok(['destroy', '-auto-approve', '-input=false', '-no-color']);
+  expect(wz.data.getClient('cpr-update-cdk')).toBeUndefined();
+});
+
+it('CprUpdateSetup with ClientSecret.random(): end to end where hashicorp/random can be installed', async () => {
+  const json = synth('random', (stack) => {
+    new WorkzoneProvider(stack, 'workzone');
+    new CprUpdateSetup(stack, 'CprUpdate', { clientId: 'cpr-update-random', clientSecret: ClientSecret.random() });
+  });
+  expect(JSON.parse(json).resource.random_password).toBeDefined();
+  const w = harness.workdir({ 'cdk.tf.json': json }, { ...providerEnv(), ...logicVars('cpr_update') });
+  const init = await w.tf(['init', '-input=false', '-no-color']);
+  if (init.code !== 0) {
+    // Only a registry that cannot be reached is a reason to stop; any other init failure is a failure.
+    expect(init.stderr).toMatch(/hashicorp\/random/);
+    expect(init.stderr).toMatch(/registry\.terraform\.io|Failed to query available provider packages|could not connect|dial tcp|no such host/i);
+    console.warn(
+      'SKIPPED: ClientSecret.random() end to end: `terraform init` could not install hashicorp/random from the public registry ' +
+        '(unreachable from this machine). The test runs end to end where the registry (or a mirror with hashicorp/random) is reachable. ' +
+        `terraform said: ${init.stderr.split('\n').find((l) => /Error/.test(l))?.replace(/[│╷╵]/g, '').trim() ?? '(no error line)'}`,
+    );
+    return;
+  }
+  await w.apply();
+  const outputs = await w.outputs();
+  expect(outputs.cpr_update_cpr_client_secret.sensitive).toBe(true);
+  const secret: string = outputs.cpr_update_cpr_client_secret.value;
+  expect(secret).toMatch(/^[A-Za-z0-9]{40}$/);
+  expect((await api.requestToken(undefined, 'cpr-update-random', secret)).ok).toBe(true);
+  await w.ok(['destroy', '-auto-approve', '-input=false', '-no-color']);
+  expect(wz.data.getClient('cpr-update-random')).toBeUndefined();
+});
