@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../lib/emulators/kmdlogic';
 import { KmdLogicClient } from '../../lib/providers/kmdlogic/client';
-import { REQUIRED_PROVIDERS, Terraform } from './kmdlogic-terraform';
+import { terraformHarness, Workdir, type Harness } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -19,7 +19,8 @@ const CERT_B64 = CERT.toString('base64');
 const PASSWORD = 'pfx-password-8531';
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-let tf: Terraform;
+let harness: Harness;
+let tf: Workdir;
 let e: KmdLogicEmulator;
 let dataDir: string;
 let port: number;
@@ -28,6 +29,20 @@ const start = async () => {
   e = await startKmdLogicEmulator({ dataDir, port });
   port = Number(new URL(e.rootUrl).port);
 };
+const logFile = () => join(harness.root, 'terraform.log');
+const REQUIRED_PROVIDERS = `terraform {
+  required_providers {
+    kmdlogic = { source = "workzone-cpr.local/cpr/kmdlogic" }
+  }
+}
+`;
+
+/** Runs a command with -json; its exit code and the diagnostics it printed. */
+async function diagnostics(args: string[], env: Record<string, string> = {}) {
+  const run = await tf.tf([...args, '-json'], env);
+  const diags: { severity: string; summary: string; detail: string }[] = Workdir.diagnostics(run.stdout).map((d) => ({ ...d, detail: d.detail ?? '' }));
+  return { code: run.code, diags, run };
+}
 const stored = (id: string) => e.data().configurations.find((c) => c.id.toLowerCase() === id.toLowerCase());
 
 /** A configuration resource, plus anything else. */
@@ -46,8 +61,9 @@ resource "kmdlogic_cpr_configuration" "c" {
 ${extra}`;
 
 beforeAll(async () => {
-  tf = await Terraform.create('kmdlogic-e2e-');
-  dataDir = join(tf.tmp, 'emulator');
+  harness = await terraformHarness({ providers: ['kmdlogic'], prefix: 'kmdlogic-e2e-' });
+  tf = harness.workdir({}, { TF_LOG_PROVIDER: 'DEBUG', TF_LOG_PATH: logFile() });
+  dataDir = join(harness.root, 'emulator');
   port = 0;
   await start();
   Object.assign(tf.env, {
@@ -61,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await e?.close();
-  tf?.cleanup();
+  harness?.cleanup();
 });
 
 describe('data sources', () => {
@@ -116,7 +132,7 @@ data "kmdlogic_cpr_configuration" "p" {
 }
 `,
     });
-    const { code, diags, run } = await tf.diagnostics(['plan', '-input=false'], env);
+    const { code, diags, run } = await diagnostics(['plan', '-input=false'], env);
     expect(code).not.toBe(0);
     const errors = diags.filter((d) => d.severity === 'error');
     expect(errors).toHaveLength(1);
@@ -135,7 +151,7 @@ describe('resource kmdlogic_cpr_configuration', () => {
 
   it('creates: state has the id and provider, Logic has what was sent', async () => {
     tf.write({ 'main.tf': resourceTf('Vejle CPR', 'Test') });
-    expect((await tf.plan()).get('kmdlogic_cpr_configuration.c')).toEqual(['create']);
+    expect((await tf.plan()).actions.get('kmdlogic_cpr_configuration.c')).toEqual(['create']);
     await tf.ok(['apply', '-input=false', 'tfplan']);
     const s = (await tf.state()).get('kmdlogic_cpr_configuration.c')!;
     id = s.id;
@@ -149,12 +165,12 @@ describe('resource kmdlogic_cpr_configuration', () => {
   });
 
   it('plans no change when nothing changed', async () => {
-    expect((await tf.run(['plan', '-detailed-exitcode', '-input=false'])).code).toBe(0);
+    expect((await tf.tf(['plan', '-detailed-exitcode', '-input=false'])).code).toBe(0);
   });
 
   it('updates name and environment in place', async () => {
     tf.write({ 'main.tf': resourceTf('Vejle CPR prod', 'Production') });
-    expect((await tf.plan()).get('kmdlogic_cpr_configuration.c')).toEqual(['update']);
+    expect((await tf.plan()).actions.get('kmdlogic_cpr_configuration.c')).toEqual(['update']);
     await tf.ok(['apply', '-input=false', 'tfplan']);
     expect((await tf.state()).get('kmdlogic_cpr_configuration.c')).toMatchObject({ id, name: 'Vejle CPR prod', environment: 'Production' });
     expect(stored(id)).toMatchObject({ name: 'Vejle CPR prod', environment: 'Production', certificateSha256: sha256(CERT) });
@@ -164,7 +180,7 @@ describe('resource kmdlogic_cpr_configuration', () => {
     const console = new KmdLogicClient({ clientId: e.clientId, clientSecret: e.clientSecret, tokenUrl: e.tokenUrl, apiUrl: e.url, scope: e.scope });
     await console.updateDataDistributor(e.subscriptionId, id, { name: 'Renamed by hand', environment: 'Test', certificate: CERT });
     console.close();
-    expect((await tf.plan()).get('kmdlogic_cpr_configuration.c')).toEqual(['update']);
+    expect((await tf.plan()).actions.get('kmdlogic_cpr_configuration.c')).toEqual(['update']);
     await tf.ok(['apply', '-input=false', 'tfplan']);
     expect(stored(id)).toMatchObject({ name: 'Vejle CPR prod', environment: 'Production', certificatePasswordSha256: sha256(PASSWORD) });
   });
@@ -177,7 +193,7 @@ describe('resource kmdlogic_cpr_configuration', () => {
     data.configurations = data.configurations.filter((c: { id: string }) => c.id !== id);
     writeFileSync(file, JSON.stringify(data));
     await start();
-    expect((await tf.plan()).get('kmdlogic_cpr_configuration.c')).toEqual(['create']);
+    expect((await tf.plan()).actions.get('kmdlogic_cpr_configuration.c')).toEqual(['create']);
     await tf.ok(['apply', '-input=false', 'tfplan']);
     const s = (await tf.state()).get('kmdlogic_cpr_configuration.c')!;
     expect(s.id).not.toBe(id);
@@ -187,11 +203,11 @@ describe('resource kmdlogic_cpr_configuration', () => {
 
   it('imports by <subscription_id>/<configuration_id>, warning that the certificate cannot be read back', async () => {
     await tf.ok(['state', 'rm', 'kmdlogic_cpr_configuration.c']);
-    const bad = await tf.run(['import', '-input=false', 'kmdlogic_cpr_configuration.c', id]);
+    const bad = await tf.tf(['import', '-input=false', 'kmdlogic_cpr_configuration.c', id]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('Invalid import id for kmdlogic_cpr_configuration');
 
-    const imported = await tf.run(['import', '-input=false', 'kmdlogic_cpr_configuration.c', `${e.subscriptionId}/${id}`]);
+    const imported = await tf.tf(['import', '-input=false', 'kmdlogic_cpr_configuration.c', `${e.subscriptionId}/${id}`]);
     expect(imported.code).toBe(0);
     expect(imported.stdout + imported.stderr).toContain('The certificate of an imported CPR configuration cannot be read back');
     expect((await tf.state()).get('kmdlogic_cpr_configuration.c')).toEqual({
@@ -205,15 +221,15 @@ describe('resource kmdlogic_cpr_configuration', () => {
     });
     // The certificate is unknown to state: the next apply uploads it (in place, same id).
     const updatedAt = stored(id)!.updatedAt;
-    expect((await tf.plan()).get('kmdlogic_cpr_configuration.c')).toEqual(['update']);
+    expect((await tf.plan()).actions.get('kmdlogic_cpr_configuration.c')).toEqual(['update']);
     await tf.ok(['apply', '-input=false', 'tfplan']);
     expect(stored(id)!.updatedAt).not.toBe(updatedAt);
     expect((await tf.state()).get('kmdlogic_cpr_configuration.c')).toMatchObject({ id, certificate: CERT_B64, certificate_password: PASSWORD });
-    expect((await tf.run(['plan', '-detailed-exitcode', '-input=false'])).code).toBe(0);
+    expect((await tf.tf(['plan', '-detailed-exitcode', '-input=false'])).code).toBe(0);
   });
 
   it('destroy removes it from state with a warning; Logic keeps it', async () => {
-    const { code, diags } = await tf.diagnostics(['destroy', '-auto-approve', '-input=false']);
+    const { code, diags } = await diagnostics(['destroy', '-auto-approve', '-input=false']);
     expect(code).toBe(0);
     const warning = diags.find((d) => d.severity === 'warning' && d.summary.includes('KMD Logic has no delete'));
     expect(warning?.summary).toBe(`KMD Logic has no delete: CPR configuration ${id} still exists`);
@@ -223,11 +239,11 @@ describe('resource kmdlogic_cpr_configuration', () => {
   });
 
   it('refuses a certificate that is not base64, without showing it', async () => {
-    const { code, diags } = await tf.diagnostics(['validate'], {});
+    const { code, diags } = await diagnostics(['validate'], {});
     expect(code).toBe(0);
     expect(diags.filter((d) => d.severity === 'error')).toEqual([]);
     tf.write({ 'main.tf': resourceTf('x', 'Test').replace('var.certificate', '"not base64!%%"') });
-    const bad = await tf.diagnostics(['validate'], {});
+    const bad = await diagnostics(['validate'], {});
     expect(bad.code).not.toBe(0);
     const err = bad.diags.find((d) => d.summary === 'Invalid certificate');
     expect(err?.detail).toContain('filebase64(');
@@ -235,7 +251,7 @@ describe('resource kmdlogic_cpr_configuration', () => {
   });
 
   it('kept every secret out of the provider log', () => {
-    const log = readFileSync(tf.logFile, 'utf8');
+    const log = readFileSync(logFile(), 'utf8');
     expect(log).toContain('ApplyResourceChange'); // the provider did log
     for (const secret of [e.clientSecret, PASSWORD, CERT_B64]) expect(log).not.toContain(secret);
   });
@@ -264,7 +280,7 @@ ${i > 0 ? `  depends_on       = [data.kmdlogic_cpr_configuration.r${i - 1}]\n` :
     expect(stats.tokenRequests).toBeGreaterThanOrEqual(3);
     // …and never one too late: an expired token would have cost a 401 and a repeated call.
     expect(stats.apiRequests).toBe(6);
-    expect(readFileSync(tf.logFile, 'utf8')).not.toContain('access token refused (401)');
+    expect(readFileSync(logFile(), 'utf8')).not.toContain('access token refused (401)');
     console.log(`token renewal: ${stats.tokenRequests} token requests for ${stats.apiRequests} API requests (2 s tokens, 0.4 s latency)`);
   });
 
