@@ -149,8 +149,13 @@ export async function randomProviderInstallable(env: NodeJS.ProcessEnv): Promise
 /** What the stack's local state holds (resources and outputs), to tell whether a deploy changed anything. */
 export function stateContent(): string {
   if (!existsSync(STATE_FILE)) return '';
-  const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { resources?: unknown; outputs?: unknown };
-  return JSON.stringify([state.resources, state.outputs]);
+  const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as {
+    resources?: { type: string; name: string; instances: { attributes: unknown }[] }[];
+    outputs?: unknown;
+  };
+  // Attributes only: terraform may reorder bookkeeping such as sensitive_attributes between runs.
+  const resources = (state.resources ?? []).map((r) => [r.type, r.name, r.instances.map((i) => i.attributes)]);
+  return JSON.stringify([resources, state.outputs]);
 }
 
 /**
