@@ -1,0 +1,175 @@
+/**
+ * Handlers of `workzone_oauth_client` called directly against the WorkZone emulator, for what terraform
+ * cannot easily provoke: a create whose outcome is unknown (connection dropped by fault injection), and
+ * private state across updates.
+ */
+import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
+import { DiagnosticError, Unknown, type Context, type ObjectValue } from '../../../lib/providers/plugin/types';
+import { hashClientSecret, WorkZoneClient } from '../../../lib/providers/workzone/client';
+import { oauthClientResource as resource } from '../../../lib/providers/workzone/oauth-client';
+
+const SECRET = 'supplied-secret-0123456789';
+
+function context(): Context & { diagnostics: { severity: string; summary: string; detail?: string }[] } {
+  const noop = () => undefined;
+  const diagnostics: { severity: string; summary: string; detail?: string }[] = [];
+  return {
+    log: { trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+    signal: new AbortController().signal,
+    diagnostics,
+    warn: (summary, detail) => void diagnostics.push({ severity: 'warning', summary, detail }),
+    error: (summary, detail) => void diagnostics.push({ severity: 'error', summary, detail }),
+  };
+}
+
+/** A planned/config object with the schema's defaults. */
+function object(values: Partial<ObjectValue>): ObjectValue {
+  return {
+    id: Unknown,
+    client_id: 'cpr-update',
+    client_name: 'Contact update - CPR',
+    enabled: true,
+    allow_access_token_via_browser: false,
+    allow_offline_access: false,
+    require_pkce: false,
+    grant_type: 'CLNTCRED',
+    user: 'CPRBATCHUSER',
+    client_secret: null,
+    client_secret_wo: null,
+    client_secret_wo_version: null,
+    ...values,
+  };
+}
+
+const stored = (clientId: string, secret: string) => ({
+  ClientId: clientId,
+  ClientName: 'Contact update - CPR',
+  Enabled: true,
+  AllowAccessTokensViaBrowser: false,
+  AllowOfflineAccess: false,
+  RequirePkce: false,
+  GrantType: 'CLNTCRED' as const,
+  User: 'CPRBATCHUSER',
+  ClientSecret: secret,
+});
+
+async function rejection(p: Promise<unknown>): Promise<DiagnosticError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(DiagnosticError);
+    return err as DiagnosticError;
+  }
+  throw new Error('expected a DiagnosticError');
+}
+
+let wz: WorkZoneEmulator;
+let client: WorkZoneClient;
+
+beforeEach(async () => {
+  wz = await startWorkZoneEmulator({ port: 0 });
+  client = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }, { httpOptions: { retryMaxMs: 1000, initialBackoffMs: 10, maxBackoffMs: 50 } });
+});
+afterEach(async () => {
+  client.close();
+  await wz.close();
+});
+
+/**
+ * The create POST's connection is dropped after WorkZone "processed" it: during the injected latency,
+ * `meanwhile` puts the client in WorkZone's data, as the real server would have before the answer got lost.
+ */
+function dropCreate(meanwhile?: () => void): void {
+  wz.faults.set({ latencyMs: 150, dropRate: 1, limit: 1 });
+  if (meanwhile) setTimeout(meanwhile, 50);
+}
+
+describe('create whose outcome is unknown', () => {
+  it('adopts the client when it exists with the secret sent', async () => {
+    dropCreate(() => wz.data.createClient(stored('cpr-update', SECRET)));
+    const planned = object({ client_secret: SECRET });
+    const ctx = context();
+    const result = await resource.create({ planned, config: planned, client }, ctx);
+    expect(wz.faults.counters.drops).toBe(1); // the fault did happen
+    expect(result.state).toMatchObject({ id: 'cpr-update', client_id: 'cpr-update', client_secret: SECRET, enabled: true });
+    expect(wz.data.listClients()).toHaveLength(1);
+  });
+
+  it('adopts a write-only create the same way, keeping the secret out of state', async () => {
+    dropCreate(() => wz.data.createClient(stored('cpr-update', SECRET)));
+    const planned = object({ client_secret_wo_version: 1 });
+    const result = await resource.create({ planned, config: { ...planned, client_secret_wo: SECRET }, client }, context());
+    expect(result.state).toMatchObject({ client_secret: null, client_secret_wo: null, client_secret_wo_version: 1 });
+    expect(result.private).toEqual({ woHash: hashClientSecret(SECRET) });
+  });
+
+  it('refuses when the client exists with another secret (someone else created it): names import', async () => {
+    dropCreate(() => wz.data.createClient(stored('cpr-update', 'someone-elses-secret-123')));
+    const planned = object({ client_secret: SECRET });
+    const err = await rejection(resource.create({ planned, config: planned, client }, context()));
+    expect(err.summary).toBe('OAuth client "cpr-update" may have been created by this apply, but Terraform cannot prove it');
+    expect(err.detail).toContain('terraform import <resource address> cpr-update');
+    expect(err.attribute).toEqual(['client_id']);
+    expect(err.message).not.toContain(SECRET);
+  });
+
+  it('refuses a generated-secret create that may have happened: the secret it returned is lost', async () => {
+    dropCreate(() => wz.data.createClient(stored('cpr-update', 'generated-by-workzone-123')));
+    const planned = object({ client_secret: Unknown });
+    const err = await rejection(resource.create({ planned, config: object({}), client }, context()));
+    expect(err.summary).toMatch(/may have been created by this apply, but Terraform cannot prove it/);
+  });
+
+  it('reports the unknown outcome when the client does not exist afterwards', async () => {
+    dropCreate();
+    const planned = object({ client_secret: SECRET });
+    const err = await rejection(resource.create({ planned, config: planned, client }, context()));
+    expect(wz.faults.counters.drops).toBe(1);
+    expect(err.summary).toBe('The outcome is unknown: creating OAuth client "cpr-update"');
+    expect(wz.data.listClients()).toEqual([]);
+  });
+
+  it('does not adopt on a plain conflict (409): the client was there before', async () => {
+    wz.data.createClient(stored('cpr-update', SECRET));
+    const planned = object({ client_secret: SECRET });
+    const err = await rejection(resource.create({ planned, config: planned, client }, context()));
+    expect(err.summary).toBe('OAuth client "cpr-update" already exists in WorkZone');
+  });
+});
+
+describe('write-only secret across updates', () => {
+  it('an update without a version bump sends no secret and keeps the hash of the one last sent', async () => {
+    const planned = object({ client_secret_wo_version: 1 });
+    const created = await resource.create({ planned, config: { ...planned, client_secret_wo: SECRET }, client }, context());
+    const prior = created.state;
+    const renamed = { ...prior, client_name: 'Renamed' };
+    const updated = await resource.update(
+      { prior, planned: renamed, config: { ...renamed, client_secret_wo: 'a-new-value-not-sent-yet' }, private: created.private, client },
+      context(),
+    );
+    expect(wz.data.getClient('cpr-update')).toMatchObject({ ClientName: 'Renamed', ClientSecretHash: hashClientSecret(SECRET) });
+    expect(updated.private).toEqual({ woHash: hashClientSecret(SECRET) });
+    const read = await resource.read({ state: updated.state, private: updated.private, client }, context());
+    expect(read!.state.client_secret_wo_version).toBe(1); // no drift
+  });
+
+  it('a read after the secret changed in WorkZone forgets the version, so the next plan sends it again', async () => {
+    const planned = object({ client_secret_wo_version: 3 });
+    const created = await resource.create({ planned, config: { ...planned, client_secret_wo: SECRET }, client }, context());
+    wz.data.updateClient('cpr-update', { ClientSecret: 'changed-by-hand-0123456' });
+    const read = await resource.read({ state: created.state, private: created.private, client }, context());
+    expect(read!.state.client_secret_wo_version).toBeNull();
+  });
+});
+
+describe('import', () => {
+  it('returns the client with a null secret and warns that it cannot be read back', async () => {
+    wz.data.createClient(stored('made-by-hand', SECRET));
+    const ctx = context();
+    const imported = await resource.import!({ id: 'made-by-hand', client }, ctx);
+    expect(imported.state).toMatchObject({ id: 'made-by-hand', client_secret: null, client_secret_wo_version: null });
+    expect(ctx.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', summary: 'The secret of OAuth client "made-by-hand" cannot be read back from WorkZone' })]);
+    const err = await rejection(resource.import!({ id: 'nope', client }, context()));
+    expect(err.summary).toBe('WorkZone has no OAuth client "nope"');
+  });
+});
