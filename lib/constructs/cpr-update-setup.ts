@@ -78,6 +78,11 @@ export class CprUpdateSetup extends Construct {
 
     this.oauthClient = new WorkZoneOAuthClient(this, 'OAuthClient', clientProps);
     this.kmdLogic = kmdLogic ?? new KmdLogicSubscription(this, 'KmdLogic', { variablePrefix: `${prefix}_kmd_logic` });
+    // Verified KMD Logic identifiers first: a wrong one fails the plan before WorkZone is touched.
+    if (this.kmdLogic.verification) {
+      const client = this.oauthClient.resource;
+      client.dependsOn = [...(client.dependsOn ?? []), this.kmdLogic.verification.fqn];
+    }
     this.identifiers = {
       kmdLogicClientId: this.kmdLogic.clientId,
       kmdLogicClientSecret: this.kmdLogic.clientSecret,

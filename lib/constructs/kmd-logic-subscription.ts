@@ -1,9 +1,13 @@
-import { TerraformVariable } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformProvider, TerraformVariable, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
 import { guid } from '../schemas/rules';
 import { snakeCase } from './client-secret';
 import { isToken, ruledString, validateProps } from './validation';
+
+/** What a product id that matches no CPR configuration of the subscription does to the plan. */
+export type ProductIdCheck = 'error' | 'warning' | 'off';
 
 export interface KmdLogicSubscriptionProps {
   /**
@@ -31,6 +35,25 @@ export interface KmdLogicSubscriptionProps {
    * @default - the construct path in snake case, e.g. `prod_kmd_logic`
    */
   readonly variablePrefix?: string;
+  /**
+   * Check the identifiers against KMD Logic at plan time (data source `kmdlogic_subscription`): wrong
+   * credentials, an unknown subscription or (see productIdCheck) an unknown product id fail the plan,
+   * naming the identifier, before anything that depends on this construct is created.
+   * @default - true when every identifier is a literal or a Terraform variable (known at plan time); false when one comes from a resource or other expression
+   */
+  readonly verify?: boolean;
+  /**
+   * What a product id that matches no CPR configuration of the subscription does: "error" fails the plan,
+   * "warning" reports it (a Terraform `check` block) and goes on, "off" does not check. "Product ID" is not
+   * publicly defined: relax this if yours is not a CPR configuration id.
+   * @default "error"
+   */
+  readonly productIdCheck?: ProductIdCheck;
+  /**
+   * The kmdlogic provider configuration used to verify.
+   * @default - an aliased `kmdlogic` provider of its own, with this construct's client id and secret (URLs from KMDLOGIC_* env vars or the real Logic endpoints)
+   */
+  readonly provider?: TerraformProvider;
 }
 
 const propsSchema = z
@@ -48,8 +71,41 @@ const propsSchema = z
       .string()
       .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, 'must be a valid Terraform variable name: letters, digits, _ and -, not starting with a digit')
       .optional(),
+    verify: z.boolean().optional(),
+    productIdCheck: z.enum(['error', 'warning', 'off']).optional(),
+    provider: z
+      .custom<TerraformProvider>((v) => v instanceof TerraformProvider, { message: 'must be a kmdlogic provider configuration (KmdlogicProvider)' })
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
+    message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
+    path: ['verify'],
+  });
+
+/** A `check` block (cdktf has no class for it): its assertions warn and never stop a plan. */
+class TerraformCheck extends TerraformElement {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly asserts: { condition: string; error_message: string }[],
+  ) {
+    super(scope, id);
+  }
+
+  toTerraform(): Record<string, unknown> {
+    return { check: { [this.friendlyUniqueId]: { assert: this.asserts } } };
+  }
+}
+
+/** True when every interpolation in the value refers to a variable: terraform knows it at plan time. */
+function knownAtPlan(scope: Construct, value: string): boolean {
+  if (!isToken(value)) return true;
+  const resolved = Tokenization.resolve(value, { scope, preparing: true, resolver: new DefaultTokenResolver(new StringConcat()) });
+  if (typeof resolved !== 'string') return false;
+  const refs = [...resolved.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1].trim());
+  return refs.every((ref) => /^var\.[A-Za-z0-9_-]+$/.test(ref));
+}
 
 /**
  * The four KMD Logic identifiers of the CPR update set-up. They are issued in the Logic console (there is
@@ -64,6 +120,10 @@ export class KmdLogicSubscription extends Construct {
   public readonly productId: string;
   /** The variables created for identifiers that were not given, by identifier. */
   public readonly variables: { readonly [identifier: string]: TerraformVariable };
+  /** The `kmdlogic_subscription` lookup that verifies the identifiers, when verifying. Depend on it. */
+  public readonly verification?: DataKmdlogicSubscription;
+  /** The kmdlogic provider configuration used to verify, when verifying. */
+  public readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
     super(scope, id);
@@ -94,5 +154,38 @@ export class KmdLogicSubscription extends Construct {
     this.subscriptionId = valid.subscriptionId ?? fromVariable('subscription_id', 'KMD Logic Subscription ID', false);
     this.productId = valid.productId ?? fromVariable('product_id', 'KMD Logic Product ID', false);
     this.variables = variables;
+
+    const identifiers = [this.clientId, this.clientSecret, this.subscriptionId, this.productId];
+    if (valid.verify ?? identifiers.every((v) => knownAtPlan(this, v))) {
+      this.provider =
+        valid.provider ?? new KmdlogicProvider(this, 'Provider', { alias: snakeCase(this.node.path), clientId: this.clientId, clientSecret: this.clientSecret });
+      this.verification = this.verify(this.provider, valid.productIdCheck ?? 'error');
+    }
+  }
+
+  /**
+   * The subscription lookup fails by itself on wrong credentials or an unknown subscription (the provider's
+   * errors name them); the product id is checked against its configuration ids, case-insensitively.
+   */
+  private verify(provider: TerraformProvider, productIdCheck: ProductIdCheck): DataKmdlogicSubscription {
+    const product = isToken(this.productId) ? this.productId : JSON.stringify(this.productId.toLowerCase());
+    const matches = (configurations: string) => `\${contains([for c in ${configurations} : lower(c.id)], lower(${product}))}`;
+    const message = (configurations: string) =>
+      `KMD Logic Product ID ${this.productId} matches no CPR configuration of subscription ${this.subscriptionId} ` +
+      `(its configurations: \${length(${configurations}) == 0 ? "none" : join(", ", ${configurations}[*].id)}). ` +
+      `Check the product id in the KMD Logic console (${this.node.path}: productId; productIdCheck relaxes this check).`;
+    const lookup = new DataKmdlogicSubscription(this, 'Verification', {
+      provider,
+      subscriptionId: this.subscriptionId,
+      lifecycle:
+        productIdCheck === 'error'
+          ? { postcondition: [{ condition: matches('self.configurations'), errorMessage: message('self.configurations') }] }
+          : undefined,
+    });
+    if (productIdCheck === 'warning') {
+      const configurations = `${lookup.fqn}.configurations`;
+      new TerraformCheck(this, 'ProductIdCheck', [{ condition: matches(configurations), error_message: message(configurations) }]);
+    }
+    return lookup;
   }
 }
