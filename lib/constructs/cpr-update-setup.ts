@@ -81,7 +81,9 @@ export class CprUpdateSetup extends Construct {
     // Verified KMD Logic identifiers first: a wrong one fails the plan before WorkZone is touched.
     if (this.kmdLogic.verification) {
       const client = this.oauthClient.resource;
-      client.dependsOn = [...(client.dependsOn ?? []), this.kmdLogic.verification.fqn];
+      // A plain address: depends_on takes references, not "${…}" interpolations.
+      const address = `data.${this.kmdLogic.verification.terraformResourceType}.${this.kmdLogic.verification.friendlyUniqueId}`;
+      client.dependsOn = [...(client.dependsOn ?? []), address];
     }
     this.identifiers = {
       kmdLogicClientId: this.kmdLogic.clientId,

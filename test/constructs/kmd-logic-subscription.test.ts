@@ -1,6 +1,7 @@
 import { TerraformVariable } from 'cdktf';
-import { KmdLogicSubscription } from '../../lib/constructs';
-import { errorOf, newStack, synthJson } from './helpers';
+import { KmdlogicCprConfiguration, KmdlogicProvider } from '../../lib/bindings/kmdlogic';
+import { ClientSecret, CprUpdateSetup, KmdLogicSubscription } from '../../lib/constructs';
+import { errorOf, newStack, only, synthJson } from './helpers';
 
 const GUIDS = {
   clientId: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
@@ -68,5 +69,109 @@ describe('KmdLogicSubscription', () => {
     const message = errorOf(() => new KmdLogicSubscription(newStack(), 'Logic', { clientId: 'x', productId: 'y', variablePrefix: '1abc' }));
     expect(message).toMatch(/3 problems/);
     expect(message).toContain('variablePrefix = "1abc": must be a valid Terraform variable name');
+  });
+});
+
+describe('KmdLogicSubscription verification', () => {
+  test('on by default with variables: an aliased provider from its own credentials, a lookup, a product id postcondition', () => {
+    const stack = newStack();
+    const logic = new KmdLogicSubscription(stack, 'Logic');
+    const json = synthJson(stack);
+    expect(json.provider.kmdlogic).toEqual([{ alias: 'logic', client_id: '${var.logic_client_id}', client_secret: '${var.logic_client_secret}' }]);
+    const lookup = only(json, 'data', 'kmdlogic_subscription');
+    expect(lookup).toMatchObject({ provider: 'kmdlogic.logic', subscription_id: '${var.logic_subscription_id}' });
+    const [post] = lookup.lifecycle.postcondition;
+    expect(post.condition).toBe('${contains([for c in self.configurations : lower(c.id)], lower(var.logic_product_id))}');
+    expect(post.error_message).toContain('KMD Logic Product ID ${var.logic_product_id} matches no CPR configuration of subscription ${var.logic_subscription_id}');
+    expect(post.error_message).toContain('productIdCheck');
+    expect(json.check).toBeUndefined();
+    expect(logic.verification).toBeDefined();
+    expect(logic.provider).toBeInstanceOf(KmdlogicProvider);
+  });
+
+  test('a literal product id is compared in lower case; the secret never appears as a literal', () => {
+    const stack = newStack();
+    const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
+    new KmdLogicSubscription(stack, 'Logic', { ...GUIDS, clientSecret: secret.stringValue });
+    const json = synthJson(stack);
+    expect(only(json, 'data', 'kmdlogic_subscription').lifecycle.postcondition[0].condition).toContain(`lower("${GUIDS.productId.toLowerCase()}")`);
+    expect(json.provider.kmdlogic[0]).toMatchObject({ client_id: GUIDS.clientId, client_secret: '${var.secret}' });
+  });
+
+  test('productIdCheck "warning" moves the product check into a check block; "off" drops it', () => {
+    const warn = newStack();
+    new KmdLogicSubscription(warn, 'Logic', { productIdCheck: 'warning' });
+    const json = synthJson(warn);
+    expect(only(json, 'data', 'kmdlogic_subscription').lifecycle).toBeUndefined();
+    const [check] = Object.values<any>(json.check);
+    expect(check.assert[0].condition).toMatch(/^\$\{contains\(\[for c in data\.kmdlogic_subscription\.\w+\.configurations : lower\(c\.id\)\], lower\(var\.logic_product_id\)\)\}$/);
+    expect(check.assert[0].error_message).toContain('matches no CPR configuration');
+
+    const off = newStack();
+    new KmdLogicSubscription(off, 'Logic', { productIdCheck: 'off' });
+    const offJson = synthJson(off);
+    expect(only(offJson, 'data', 'kmdlogic_subscription').lifecycle).toBeUndefined();
+    expect(offJson.check).toBeUndefined();
+  });
+
+  test('off by default when an identifier is only known after apply; on when asked', () => {
+    const stack = newStack();
+    new KmdlogicProvider(stack, 'kmdlogic');
+    const made = new KmdlogicCprConfiguration(stack, 'Made', { subscriptionId: GUIDS.subscriptionId, name: 'n', environment: 'Test', certificate: 'MAMCAQM=' });
+    const logic = new KmdLogicSubscription(stack, 'Logic', { productId: made.id });
+    expect(logic.verification).toBeUndefined();
+    const json = synthJson(stack);
+    expect(json.data).toBeUndefined();
+    expect(json.provider.kmdlogic).toEqual([{}]); // only the one the stack declared
+
+    const asked = newStack();
+    new KmdlogicProvider(asked, 'kmdlogic');
+    const made2 = new KmdlogicCprConfiguration(asked, 'Made', { subscriptionId: GUIDS.subscriptionId, name: 'n', environment: 'Test', certificate: 'MAMCAQM=' });
+    new KmdLogicSubscription(asked, 'Logic', { productId: made2.id, verify: true });
+    expect(only(synthJson(asked), 'data', 'kmdlogic_subscription').lifecycle.postcondition[0].condition).toContain('lower(kmdlogic_cpr_configuration.Made');
+  });
+
+  test('verify: false creates no provider and no lookup', () => {
+    const stack = newStack();
+    const logic = new KmdLogicSubscription(stack, 'Logic', { verify: false });
+    const json = synthJson(stack);
+    expect(json.provider).toBeUndefined();
+    expect(json.data).toBeUndefined();
+    expect(logic.verification).toBeUndefined();
+  });
+
+  test('a passed provider is used instead of an own one', () => {
+    const stack = newStack();
+    const provider = new KmdlogicProvider(stack, 'kmdlogic', { alias: 'shared' });
+    new KmdLogicSubscription(stack, 'Logic', { provider });
+    const json = synthJson(stack);
+    expect(json.provider.kmdlogic).toEqual([{ alias: 'shared' }]);
+    expect(only(json, 'data', 'kmdlogic_subscription').provider).toBe('kmdlogic.shared');
+  });
+
+  test('bad verification props are refused, naming the prop', () => {
+    expect(errorOf(() => new KmdLogicSubscription(newStack(), 'Logic', { productIdCheck: 'strict' as never }))).toContain('productIdCheck = "strict"');
+    expect(errorOf(() => new KmdLogicSubscription(newStack(), 'Logic', { verify: false, productIdCheck: 'warning' }))).toContain(
+      'productIdCheck and provider only apply when verifying',
+    );
+    expect(errorOf(() => new KmdLogicSubscription(newStack(), 'Logic', { provider: {} as never }))).toContain('provider = {}: must be a kmdlogic provider configuration');
+  });
+
+  test('CprUpdateSetup: the WorkZone OAuth client depends on the verification', () => {
+    const stack = newStack();
+    new CprUpdateSetup(stack, 'CprUpdate', { clientId: 'cpr-update', clientSecret: ClientSecret.fromVariable('cpr_secret') });
+    const json = synthJson(stack);
+    const lookupName = Object.keys(json.data.kmdlogic_subscription)[0];
+    expect(only(json, 'resource', 'workzone_oauth_client').depends_on).toEqual([`data.kmdlogic_subscription.${lookupName}`]);
+    expect(json.provider.kmdlogic).toEqual([
+      { alias: 'cpr_update_kmd_logic', client_id: '${var.cpr_update_kmd_logic_client_id}', client_secret: '${var.cpr_update_kmd_logic_client_secret}' },
+    ]);
+  });
+
+  test('CprUpdateSetup: no dependency when the shared subscription does not verify', () => {
+    const stack = newStack();
+    const kmdLogic = new KmdLogicSubscription(stack, 'Logic', { verify: false });
+    new CprUpdateSetup(stack, 'CprUpdate', { clientId: 'cpr-update', clientSecret: ClientSecret.fromVariable('cpr_secret'), kmdLogic });
+    expect(only(synthJson(stack), 'resource', 'workzone_oauth_client').depends_on).toBeUndefined();
   });
 });
