@@ -1,15 +1,16 @@
 /**
  * A stack synthesized by the constructs (CprUpdateSetup), applied by real terraform against the WorkZone
- * emulator: the six outputs, secrets sensitive, the client's credentials get a token.
+ * and KMD Logic emulators (identifiers verified at plan time by the kmdlogic provider): the six outputs, secrets sensitive, the client's credentials get a token.
  * The random-secret path needs hashicorp/random from the public registry: where `terraform init` cannot
  * reach it, that test says why in the output and stops; where it can, it runs end to end.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { WorkzoneProvider } from '../../lib/bindings/workzone';
 import { ClientSecret, CprUpdateSetup } from '../../lib/constructs';
+import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../lib/emulators/kmdlogic';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
 import { WorkZoneClient } from '../../lib/providers/workzone/client';
 import { terraformHarness, type Harness } from './harness';
@@ -17,6 +18,7 @@ import { terraformHarness, type Harness } from './harness';
 jest.setTimeout(240_000);
 
 let wz: WorkZoneEmulator;
+let kmd: KmdLogicEmulator;
 let harness: Harness;
 let api: WorkZoneClient;
 
@@ -29,13 +31,21 @@ function synth(name: string, build: (stack: TerraformStack) => void): string {
   return readFileSync(join(harness.root, `synth-${name}`, 'stacks', name, 'cdk.tf.json'), 'utf8');
 }
 
-const logic = { client_id: randomUUID(), client_secret: `logic-${randomBytes(12).toString('base64url')}`, subscription_id: randomUUID(), product_id: randomUUID() };
-const logicVars = (prefix: string) => Object.fromEntries(Object.entries(logic).map(([k, v]) => [`TF_VAR_${prefix}_kmd_logic_${k}`, v]));
-const providerEnv = () => ({ WORKZONE_URL: wz.url, WORKZONE_USERNAME: wz.username, WORKZONE_PASSWORD: wz.password });
+// The KMD Logic identifiers are verified at plan time (kmdlogic_subscription): take the emulator's.
+const logic = () => ({ client_id: kmd.clientId, client_secret: kmd.clientSecret, subscription_id: kmd.subscriptionId, product_id: kmd.productId });
+const logicVars = (prefix: string) => Object.fromEntries(Object.entries(logic()).map(([k, v]) => [`TF_VAR_${prefix}_kmd_logic_${k}`, v]));
+const providerEnv = () => ({
+  WORKZONE_URL: wz.url,
+  WORKZONE_USERNAME: wz.username,
+  WORKZONE_PASSWORD: wz.password,
+  KMDLOGIC_TOKEN_URL: kmd.tokenUrl,
+  KMDLOGIC_API_URL: kmd.url,
+});
 
 beforeAll(async () => {
   wz = await startWorkZoneEmulator({ port: 0 });
-  harness = await terraformHarness({ providers: ['workzone'], prefix: 'workzone-constructs-' });
+  kmd = await startKmdLogicEmulator({ port: 0 });
+  harness = await terraformHarness({ providers: ['workzone', 'kmdlogic'], prefix: 'workzone-constructs-' });
   api = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }, { httpOptions: { retryMaxMs: 2000 } });
 });
 
@@ -43,6 +53,7 @@ afterAll(async () => {
   api?.close();
   harness?.cleanup();
   await wz?.close();
+  await kmd?.close();
 });
 
 it('CprUpdateSetup with a secret from a variable: applies, six outputs, secrets sensitive, token works', async () => {
@@ -58,10 +69,10 @@ it('CprUpdateSetup with a secret from a variable: applies, six outputs, secrets 
 
   const outputs = await w.outputs();
   expect(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, [o.value, o.sensitive]]))).toEqual({
-    cpr_update_kmd_logic_client_id: [logic.client_id, false],
-    cpr_update_kmd_logic_client_secret: [logic.client_secret, true],
-    cpr_update_kmd_logic_subscription_id: [logic.subscription_id, false],
-    cpr_update_kmd_logic_product_id: [logic.product_id, false],
+    cpr_update_kmd_logic_client_id: [kmd.clientId, false],
+    cpr_update_kmd_logic_client_secret: [kmd.clientSecret, true],
+    cpr_update_kmd_logic_subscription_id: [kmd.subscriptionId, false],
+    cpr_update_kmd_logic_product_id: [kmd.productId, false],
     cpr_update_cpr_client_id: ['cpr-update-cdk', false],
     cpr_update_cpr_client_secret: [secret, true],
   });
@@ -84,6 +95,7 @@ it('CprUpdateSetup with ClientSecret.random(): end to end where hashicorp/random
   if (init.code !== 0) {
     // Only a registry that cannot be reached is a reason to stop; any other init failure is a failure.
     expect(init.stderr).toMatch(/hashicorp\/random/);
+    expect(init.stderr).not.toMatch(/provider\s+workzone-cpr\.local/); // our providers did install from the mirror
     expect(init.stderr).toMatch(/registry\.terraform\.io|Failed to query available provider packages|could not connect|dial tcp|no such host/i);
     console.warn(
       'SKIPPED: ClientSecret.random() end to end: `terraform init` could not install hashicorp/random from the public registry ' +
