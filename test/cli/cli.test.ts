@@ -102,9 +102,10 @@ describe('workzone-cpr emulators --json', () => {
     const second = await startEmulators(['--data', data]);
     try {
       expect(second.info.workzone.username).toBe(info.workzone.username);
-      expect(second.info.workzone.password).toBe(info.workzone.password);
+      expect(second.info.workzone.password === info.workzone.password).toBe(true); // (no secret in a failure message)
       const { url: _u, tokenUrl: _t, ...logicIds } = info.kmdLogic;
-      expect(second.info.kmdLogic).toMatchObject(logicIds); // the KMD Logic credentials are kept too
+      const { url: _u2, tokenUrl: _t2, ...logicIds2 } = second.info.kmdLogic;
+      expect(JSON.stringify(logicIds2) === JSON.stringify(logicIds)).toBe(true); // the KMD Logic credentials are kept too
       const again = new WorkZoneClient(
         { url: second.info.workzone.url, username: second.info.workzone.username, password: second.info.workzone.password },
         { httpOptions: { retryMaxMs: 2000 } },
@@ -125,7 +126,7 @@ describe('workzone-cpr emulators --json', () => {
     const b = await startEmulators([]);
     b.child.kill('SIGTERM');
     await b.exited;
-    expect(a.info.workzone.password).not.toBe(b.info.workzone.password);
+    expect(a.info.workzone.password === b.info.workzone.password).toBe(false);
   });
 
   it('refuses a bad option with exit code 2', async () => {

@@ -24,6 +24,8 @@ let harness: Harness;
 let w: Workdir;
 let api: WorkZoneClient;
 let config = EXAMPLE;
+/** Every secret seen in the run (generated ones from state): none may appear in the provider's log. */
+const secrets = [SUPPLIED, WO_1, WO_2];
 
 /** Edits the example copy; fails when the text to replace is not there (the example changed). */
 function edit(from: string | RegExp, to: string): void {
@@ -33,14 +35,21 @@ function edit(from: string | RegExp, to: string): void {
   w.write({ 'main.tf': config });
 }
 
-const tokenWorks = async (clientId: string, secret: string) => (await api.requestToken(undefined, clientId, secret)).ok;
+const tokenWorks = async (clientId: string, secret: string) => {
+  if (!secrets.includes(secret)) secrets.push(secret);
+  return (await api.requestToken(undefined, clientId, secret)).ok;
+};
 
 const providerEnv = () => ({ WORKZONE_URL: wz.url, WORKZONE_USERNAME: wz.username, WORKZONE_PASSWORD: wz.password });
 
 beforeAll(async () => {
   wz = await startWorkZoneEmulator({ port: 0 });
   harness = await terraformHarness({ providers: ['workzone'], prefix: 'workzone-hcl-' });
-  w = harness.workdir({ 'main.tf': config }, { ...providerEnv(), TF_VAR_cpr_client_secret: SUPPLIED, TF_VAR_cpr_client_secret_wo: WO_1 });
+  w = harness.workdir(
+    { 'main.tf': config },
+    { ...providerEnv(), TF_VAR_cpr_client_secret: SUPPLIED, TF_VAR_cpr_client_secret_wo: WO_1, TF_LOG_PROVIDER: 'TRACE', TF_LOG_PATH: join(harness.root, 'provider.log') },
+  );
+  secrets.push(wz.password);
   api = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }, { httpOptions: { retryMaxMs: 2000 } });
   await w.init();
 });
@@ -239,6 +248,14 @@ describe('workzone_oauth_client from the HCL example', () => {
     await w.ok(['destroy', '-auto-approve', '-input=false', '-no-color']);
     expect((await w.state()).size).toBe(0);
     expect(wz.data.listClients()).toEqual([]);
+  });
+
+  it('kept every secret (supplied, generated, write-only, admin password) out of the provider log', () => {
+    const log = readFileSync(join(harness.root, 'provider.log'), 'utf8');
+    expect(log).toContain('tf_rpc=ApplyResourceChange'); // the provider did log, at trace
+    expect(secrets.length).toBeGreaterThanOrEqual(7);
+    const leaked = secrets.filter((s) => log.includes(s)).length;
+    expect(leaked).toBe(0); // a count, so that a failure does not print the secret
   });
 });
 
