@@ -293,3 +293,32 @@ ${i > 0 ? `  depends_on       = [data.kmdlogic_cpr_configuration.r${i - 1}]\n` :
     expect(after.apiRequests - before.apiRequests).toBe(6);
   });
 });
+
+describe('HCL examples', () => {
+  const examples = join(__dirname, '../../examples');
+
+  it('the HCL examples apply against the emulator', async () => {
+    const env = { KMDLOGIC_CLIENT_ID: e.clientId, KMDLOGIC_CLIENT_SECRET: e.clientSecret, KMDLOGIC_TOKEN_URL: e.tokenUrl, KMDLOGIC_API_URL: e.url };
+    const ds = harness.workdir({ 'main.tf': readFileSync(join(examples, 'data-sources/kmdlogic_subscription/data-source.tf'), 'utf8') }, {
+      ...env,
+      TF_VAR_subscription_id: e.subscriptionId,
+      TF_VAR_product_id: e.productId.toUpperCase(), // compared case-insensitively
+    });
+    await ds.init();
+    await ds.apply();
+    // The seeded product plus what earlier tests left behind (Logic has no delete).
+    expect((await ds.outputs()).configurations.value.map((c: { id: string }) => c.id)).toEqual(e.data().configurations.map((c) => c.id));
+
+    const res = harness.workdir(
+      { 'main.tf': readFileSync(join(examples, 'resources/kmdlogic_cpr_configuration/resource.tf'), 'utf8') },
+      { ...env, TF_VAR_subscription_id: e.subscriptionId, TF_VAR_certificate_password: PASSWORD },
+    );
+    writeFileSync(join(res.dir, 'distributor.pfx'), CERT);
+    await res.init();
+    await res.apply();
+    const productId = (await res.outputs()).product_id.value;
+    expect(stored(productId)).toMatchObject({ name: 'WorkZone CPR update', environment: 'Test', certificateSha256: sha256(CERT) });
+    await res.ok(['destroy', '-auto-approve', '-input=false']);
+    expect(stored(productId)).toBeDefined();
+  });
+});
