@@ -3,7 +3,7 @@
  * (lib/schemas/rules.ts), so construct users and HCL users get the same message for the same value.
  * Construction throws one error that lists every bad field; tokens are never validated as literals.
  */
-import { Token } from 'cdktf';
+import { Token, type IResolvable } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { Rule } from '../schemas/types';
@@ -25,7 +25,7 @@ export const ruledString = (...rules: Rule[]) =>
   });
 
 /** A boolean prop: a literal or a token (IResolvable). */
-export const booleanOrToken = z.custom<boolean>((value) => typeof value === 'boolean' || isToken(value), {
+export const booleanOrToken = z.custom<boolean | IResolvable>((value) => typeof value === 'boolean' || isToken(value), {
   message: 'must be true or false',
 });
 

@@ -1,4 +1,4 @@
-import type { TerraformProvider } from 'cdktf';
+import type { IResolvable, TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../bindings/workzone';
@@ -14,13 +14,13 @@ export interface WorkZoneOAuthClientProps {
   /** @default "Contact update - CPR" */
   readonly clientName?: string;
   /** @default true */
-  readonly enabled?: boolean;
+  readonly enabled?: boolean | IResolvable;
   /** "Allow access token via browser". @default false */
-  readonly allowAccessTokenViaBrowser?: boolean;
+  readonly allowAccessTokenViaBrowser?: boolean | IResolvable;
   /** "Allow offline access". @default false */
-  readonly allowOfflineAccess?: boolean;
+  readonly allowOfflineAccess?: boolean | IResolvable;
   /** "Require proof key for code exchange". @default false */
-  readonly requirePkce?: boolean;
+  readonly requirePkce?: boolean | IResolvable;
   /**
    * Grant type code. The CPR update module needs client credentials: anything else is an error.
    * @default "CLNTCRED"

@@ -4,6 +4,7 @@ import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { generatedFiles } from '../../scripts/codegen/files';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
 import { workzoneSchema } from '../../lib/schemas/workzone';
+import type { BlockSchema } from '../../lib/schemas/types';
 
 const root = join(__dirname, '..', '..');
 
@@ -46,7 +47,7 @@ describe('bindings follow the schema', () => {
     new DataWorkzoneUser(stack, 'u', { initials: 'U' });
     new TerraformOutput(stack, 'secret', { value: client.clientSecret, sensitive: true });
     const json = JSON.parse(Testing.synth(stack));
-    const settable = (block: { attributes: Record<string, { required?: boolean; optional?: boolean }> }) =>
+    const settable = (block: BlockSchema) =>
       Object.entries(block.attributes)
         .filter(([, a]) => a.required || a.optional)
         .map(([n]) => n)
