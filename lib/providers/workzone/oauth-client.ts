@@ -4,6 +4,7 @@
  * once, kept in state). WorkZone never returns a secret afterwards, but reports its hash: a secret changed
  * outside Terraform shows up as a planned change.
  */
+import { randomBytes } from 'node:crypto';
 import { DiagnosticError, Unknown, type Context, type ObjectValue, type PrivateData, type ResourceDefinition } from '../plugin/types';
 import { hashClientSecret, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
 
@@ -173,7 +174,5 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
 
 /** A new secret when WorkZone's generated one must be replaced and WorkZone only generates at creation. */
 function generateSecret(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   return randomBytes(30).toString('base64url');
 }
