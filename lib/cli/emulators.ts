@@ -2,8 +2,7 @@
  * `workzone-cpr emulators`: runs the WorkZone and KMD Logic emulators in the foreground until stopped.
  * Once both are ready it prints their URLs and seeded credentials (one JSON line with --json).
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startKmdLogicEmulator } from '../emulators/kmdlogic';
@@ -30,16 +29,6 @@ Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
   --host H            address to listen on (default: 127.0.0.1)
   --json              print the URLs and seeded credentials as one JSON line
   --log               log one line per request to stderr (never secrets)`;
-
-/** The WorkZone admin password: kept in the data directory so that a restart keeps it. */
-function adminPassword(dataDir: string | undefined): string | undefined {
-  if (!dataDir) return undefined;
-  const file = join(dataDir, 'workzone-admin.json');
-  if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { password: string }).password;
-  const password = randomBytes(18).toString('base64url');
-  writeFileSync(file, JSON.stringify({ password }), { mode: 0o600 });
-  return password;
-}
 
 function port(value: string | undefined, option: string): number {
   if (value === undefined) return 0;
@@ -75,7 +64,6 @@ export async function runEmulators(argv: string[]): Promise<void> {
     port: port(values['workzone-port'], '--workzone-port'),
     host: values.host,
     dataDir: dataDir && join(dataDir, 'workzone'),
-    adminPassword: adminPassword(dataDir),
     log,
   });
   const logic = await startKmdLogicEmulator({

@@ -4,6 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { JsonStore } from '../common/store';
 import { FaultInjector, type FaultConfig } from '../common/faults';
 import { HttpError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
 import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
@@ -18,7 +19,7 @@ export interface WorkZoneEmulatorOptions {
   readonly dataDir?: string;
   /** @default "wzadmin" */
   readonly adminUser?: string;
-  /** @default - a random password, returned as `password` */
+  /** @default - a random password, returned as `password` and kept in the data directory */
   readonly adminPassword?: string;
   readonly faults?: Partial<FaultConfig>;
   /** PEM key and certificate: serve HTTPS. */
@@ -55,7 +56,11 @@ export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {
     token: normalisePath(options.paths?.token ?? '/connect/token'),
   };
   const username = options.adminUser ?? 'wzadmin';
-  const password = options.adminPassword ?? randomBytes(18).toString('base64url');
+  // A generated password is kept in the data directory, so that a restart on the same data keeps it
+  // (as the KMD Logic emulator keeps its seeded credentials).
+  const password =
+    options.adminPassword ??
+    new JsonStore<{ password: string }>('admin', { dataDir: options.dataDir, initial: () => ({ password: randomBytes(18).toString('base64url') }) }).get().password;
   const data = new WorkZoneData(options.dataDir);
   const faults = new FaultInjector(options.faults);
   let base = '';

@@ -365,6 +365,23 @@ describe('WorkZone emulator: persistence, paths, TLS-free options', () => {
     }
   });
 
+  test('a generated admin password is kept in the data directory: a restart keeps it', async () => {
+    const first = await startWorkZoneEmulator({ dataDir: dir });
+    const password = first.password;
+    await first.close();
+    expect(fs.statSync(path.join(dir, 'admin.json')).mode & 0o777).toBe(0o600);
+    const second = await startWorkZoneEmulator({ dataDir: dir });
+    try {
+      expect(second.password).toBe(password);
+      expect((await fetch(second.odataUrl, { headers: { Authorization: basic(second.username, password) } })).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+    const inMemory = await startWorkZoneEmulator();
+    await inMemory.close();
+    expect(inMemory.password).not.toBe(password);
+  });
+
   test('a corrupt data file fails start-up with a message naming the file', async () => {
     fs.writeFileSync(path.join(dir, 'oauth-clients.json'), '{not json');
     await expect(startWorkZoneEmulator({ dataDir: dir })).rejects.toThrow(/oauth-clients\.json is not valid JSON/);
