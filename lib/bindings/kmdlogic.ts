@@ -36,12 +36,12 @@ export interface KmdlogicProviderConfig {
    */
   readonly scope?: string;
   /**
-   * PEM file of CA certificates to trust, in addition to the system ones. Also read from `KMDLOGIC_CA_FILE`.
+   * PEM file of CA certificates to trust for KMD Logic, in addition to the system ones. Also read from `KMDLOGIC_CA_FILE`.
    * Terraform attribute `ca_file`.
    */
   readonly caFile?: string;
   /**
-   * Do not verify TLS certificates. For tests only; the provider warns on every run while it is on. Defaults to `false`.
+   * Do not verify KMD Logic's TLS certificate. For tests only; the provider warns on every run while it is on. Defaults to `false`.
    * @default false
    * Terraform attribute `insecure_skip_verify`.
    */
@@ -53,7 +53,7 @@ export interface KmdlogicProviderConfig {
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * How long to keep retrying on 429, 5xx, timeouts and dropped connections, in seconds. Defaults to `120`.
+   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. Defaults to `120`.
    * @default 120
    * Terraform attribute `retry_max_seconds`.
    */

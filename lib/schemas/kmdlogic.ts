@@ -1,5 +1,6 @@
 /** Schema of the `kmdlogic` provider: the one source of truth for provider, bindings and docs. */
-import { guid, httpUrl, notBlank, oneOf, positiveNumber } from './rules';
+import { guid, httpUrl, notBlank, oneOf } from './rules';
+import { httpAttributes } from './http';
 import type { AttributeType, ProviderSchema } from './types';
 
 export const KMDLOGIC_TOKEN_URL = 'https://identity-api.kmdlogic.io/clientcredentials/token';
@@ -59,32 +60,7 @@ export const kmdlogicSchema = {
         rules: [notBlank],
         description: `OAuth scope requested with the token. Also read from \`KMDLOGIC_SCOPE\`. Defaults to \`${KMDLOGIC_SCOPE}\`.`,
       },
-      ca_file: {
-        type: 'string',
-        optional: true,
-        env: ['KMDLOGIC_CA_FILE'],
-        description: 'PEM file of CA certificates to trust, in addition to the system ones. Also read from `KMDLOGIC_CA_FILE`.',
-      },
-      insecure_skip_verify: {
-        type: 'bool',
-        optional: true,
-        default: false,
-        description: 'Do not verify TLS certificates. For tests only; the provider warns on every run while it is on. Defaults to `false`.',
-      },
-      request_timeout_seconds: {
-        type: 'number',
-        optional: true,
-        default: 30,
-        rules: [positiveNumber],
-        description: 'Timeout of one HTTP request, in seconds. Defaults to `30`.',
-      },
-      retry_max_seconds: {
-        type: 'number',
-        optional: true,
-        default: 120,
-        rules: [positiveNumber],
-        description: 'How long to keep retrying on 429, 5xx, timeouts and dropped connections, in seconds. Defaults to `120`.',
-      },
+      ...httpAttributes('KMD Logic', 'KMDLOGIC'),
     },
   },
   resources: {

@@ -1,5 +1,6 @@
 /** Schema of the `workzone` provider: the one source of truth for provider, bindings and docs. */
-import { httpUrl, maxLength, noWhitespace, notBlank, oneOf, positiveNumber, secret } from './rules';
+import { httpUrl, maxLength, noWhitespace, notBlank, oneOf, secret } from './rules';
+import { httpAttributes } from './http';
 import type { ProviderSchema } from './types';
 
 /** The grant type the CPR update module needs ("Client credentials" in the Configurator form). */
@@ -66,33 +67,7 @@ export const workzoneSchema = {
         description:
           "WorkZone's OAuth token endpoint, used to verify client credentials. Also read from `WORKZONE_TOKEN_URL`. Defaults to `<url>/connect/token`.",
       },
-      ca_file: {
-        type: 'string',
-        optional: true,
-        env: ['WORKZONE_CA_FILE'],
-        description: 'PEM file of CA certificates to trust for WorkZone, in addition to the system ones. Also read from `WORKZONE_CA_FILE`.',
-      },
-      insecure_skip_verify: {
-        type: 'bool',
-        optional: true,
-        default: false,
-        description: 'Do not verify WorkZone\'s TLS certificate. For tests only; the provider warns on every run while it is on. Defaults to `false`.',
-      },
-      request_timeout_seconds: {
-        type: 'number',
-        optional: true,
-        default: 30,
-        rules: [positiveNumber],
-        description: 'Timeout of one HTTP request, in seconds. Defaults to `30`.',
-      },
-      retry_max_seconds: {
-        type: 'number',
-        optional: true,
-        default: 120,
-        rules: [positiveNumber],
-        description:
-          'How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. Defaults to `120`.',
-      },
+      ...httpAttributes('WorkZone', 'WORKZONE'),
     },
   },
   resources: {
