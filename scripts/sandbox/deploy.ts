@@ -3,6 +3,10 @@
  * KMD Logic, proves the credentials work, and prints the six identifiers. Run again: no changes.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { EmulatorsInfo } from '../../lib/cli/emulators';
+import { HttpClient } from '../../lib/providers/http';
+import { TokenSource } from '../../lib/providers/kmdlogic/token';
+import { WorkZoneClient } from '../../lib/providers/workzone/client';
 import { KMDLOGIC_SCOPE } from '../../lib/schemas/kmdlogic';
 import { formatIdentifiers, OUTPUT_PREFIX } from './identifiers';
 import {
@@ -24,14 +28,24 @@ import {
 
 const STEPS = 6;
 
-/** Asks a token endpoint for a client-credentials token; throws with the endpoint's answer (never the secret). */
-async function requestToken(what: string, tokenUrl: string, form: Record<string, string>, basic?: { id: string; secret: string }): Promise<void> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-  if (basic) headers.Authorization = `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}`;
-  const res = await fetch(tokenUrl, { method: 'POST', headers, body: new URLSearchParams({ grant_type: 'client_credentials', ...form }) });
-  const body = (await res.json().catch(() => ({}))) as { access_token?: string; error?: string };
-  if (res.status !== 200 || typeof body.access_token !== 'string') {
-    throw new StepError(`${what}: the token endpoint answered HTTP ${res.status} ${body.error ?? ''}`.trim(), 'The credentials do not work; see the deploy output above.');
+/** A WorkZone token for the CPR update client: proves its id and secret work. */
+async function proveWorkZone(info: EmulatorsInfo, clientId: string, secret: string): Promise<void> {
+  const workzone = new WorkZoneClient({ url: info.workzone.url, username: info.workzone.username, password: info.workzone.password });
+  try {
+    const check = await workzone.requestToken(info.workzone.tokenUrl, clientId, secret);
+    if (!check.ok) throw new StepError(`WorkZone refused a token to "${clientId}": HTTP ${check.status} ${check.error}`, 'The client or its secret does not work; see the deploy output above.');
+  } finally {
+    workzone.close();
+  }
+}
+
+/** A KMD Logic token with the Logic client credentials, fetched the way the kmdlogic provider does. */
+async function proveKmdLogic(info: EmulatorsInfo, clientId: string, clientSecret: string): Promise<void> {
+  const http = new HttpClient({ retryMaxMs: 10_000 });
+  try {
+    await new TokenSource({ http, tokenUrl: info.kmdLogic.tokenUrl, clientId, clientSecret, scope: KMDLOGIC_SCOPE }).get();
+  } finally {
+    http.close();
   }
 }
 
@@ -76,13 +90,9 @@ async function main(): Promise<void> {
       console.log(stateContent() === before ? '      No changes: the sandbox was already deployed and matches main.ts.' : '      Deployed; a new plan shows no changes.');
       const out = await stackOutputs(env2);
       const value = (suffix: string) => out[`${OUTPUT_PREFIX}_${suffix}`].value;
-      await requestToken('WorkZone', emulators.info.workzone.tokenUrl, {}, { id: value('cpr_client_id'), secret: value('cpr_client_secret') });
+      await proveWorkZone(emulators.info, value('cpr_client_id'), value('cpr_client_secret'));
       console.log(`      WorkZone issued a token to "${value('cpr_client_id')}" with its client secret.`);
-      await requestToken('KMD Logic', emulators.info.kmdLogic.tokenUrl, {
-        client_id: value('kmd_logic_client_id'),
-        client_secret: value('kmd_logic_client_secret'),
-        scope: KMDLOGIC_SCOPE,
-      });
+      await proveKmdLogic(emulators.info, value('kmd_logic_client_id'), value('kmd_logic_client_secret'));
       console.log('      KMD Logic issued a token with the Logic client credentials.');
       return out;
     });
