@@ -1,6 +1,7 @@
 import { TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GeneratedSecret, type GeneratedSecretProps } from './generated-secret';
+import { snakeCase } from './names';
 
 /** Where the secret of a WorkZone OAuth client comes from. */
 export type ClientSecretSource = 'random' | 'supplied' | 'workzone';
@@ -74,15 +75,4 @@ export abstract class ClientSecret {
 
   /** Called once by the OAuth client construct; creates what the choice needs inside `scope`. */
   abstract bind(scope: Construct): BoundClientSecret;
-}
-
-/** `Stack/Prod/CprUpdate` → `prod_cpr_update` (the stack name is left out). */
-export function snakeCase(path: string): string {
-  const parts = path.split('/').slice(1);
-  return (parts.length ? parts : [path])
-    .join('_')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toLowerCase();
 }

@@ -1,7 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { snakeCase } from './client-secret';
+import { snakeCase, terraformName } from './names';
 import { KmdLogicSubscription } from './kmd-logic-subscription';
 import { WorkZoneOAuthClient, workZoneOAuthClientPropsSchema, type WorkZoneOAuthClientProps } from './workzone-oauth-client';
 import { validateProps } from './validation';
@@ -49,10 +49,7 @@ const propsSchema = workZoneOAuthClientPropsSchema.extend({
     kmdLogic: z
       .custom<KmdLogicSubscription>((v) => v instanceof KmdLogicSubscription, { message: 'must be a KmdLogicSubscription construct' })
       .optional(),
-    outputPrefix: z
-      .string()
-      .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, 'must be a valid Terraform output name: letters, digits, _ and -, not starting with a digit')
-      .optional(),
+    outputPrefix: terraformName('output').optional(),
 });
 
 const prefixesInUse = new WeakMap<TerraformStack, Map<string, string>>();

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
 import { guid } from '../schemas/rules';
-import { snakeCase } from './client-secret';
+import { snakeCase, terraformName } from './names';
 import { isToken, ruledString, validateProps } from './validation';
 
 /** What a product id that matches no CPR configuration of the subscription does to the plan. */
@@ -67,10 +67,7 @@ const propsSchema = z
       .optional(),
     subscriptionId: ruledString(guid).optional(),
     productId: ruledString(guid).optional(),
-    variablePrefix: z
-      .string()
-      .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, 'must be a valid Terraform variable name: letters, digits, _ and -, not starting with a digit')
-      .optional(),
+    variablePrefix: terraformName('variable').optional(),
     verify: z.boolean().optional(),
     productIdCheck: z.enum(['error', 'warning', 'off']).optional(),
     provider: z
