@@ -8,6 +8,8 @@ export interface FaultConfig {
   readonly errorRate: number;
   /** Status of injected errors (e.g. 503, 429, 500). */
   readonly errorStatus: number;
+  /** When set, each injected error takes one of these statuses at random instead of `errorStatus` (a mix such as [503, 429, 500]). */
+  readonly errorStatuses?: readonly number[] | null;
   /** Delay before every request is handled (or dropped), in milliseconds. */
   readonly latencyMs: number;
   /** Share of requests (0..1) whose connection is destroyed without a response. */
@@ -21,6 +23,7 @@ export interface FaultConfig {
 export const NO_FAULTS: FaultConfig = Object.freeze({
   errorRate: 0,
   errorStatus: 503,
+  errorStatuses: null,
   latencyMs: 0,
   dropRate: 0,
   retryAfterSeconds: null,
@@ -60,6 +63,11 @@ export function parseFaultConfig(input: unknown, base: FaultConfig = NO_FAULTS):
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
     throw new FaultConfigError(`errorStatus must be an HTTP error status from 400 to 599 (got ${JSON.stringify(status)})`);
   }
+  const statuses = out.errorStatuses;
+  if (statuses === undefined || statuses === null) out.errorStatuses = null;
+  else if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)) {
+    throw new FaultConfigError(`errorStatuses must be null or a non-empty list of HTTP error statuses from 400 to 599 (got ${JSON.stringify(statuses)})`);
+  } else out.errorStatuses = Object.freeze([...statuses]);
   const latency = out.latencyMs;
   if (typeof latency !== 'number' || !(latency >= 0) || !Number.isFinite(latency)) {
     throw new FaultConfigError(`latencyMs must be a number of milliseconds >= 0 (got ${JSON.stringify(latency)})`);
@@ -79,6 +87,8 @@ export class FaultInjector {
   private current: FaultConfig;
   private injected = 0;
   readonly counters: FaultCounters = { requests: 0, errors: 0, drops: 0 };
+  /** Injected errors by status, e.g. { "503": 4, "429": 2 }. */
+  readonly errorsByStatus: Record<string, number> = {};
 
   /** `random` is injectable so that tests can make rates deterministic. */
   constructor(
@@ -109,6 +119,7 @@ export class FaultInjector {
     this.counters.requests = 0;
     this.counters.errors = 0;
     this.counters.drops = 0;
+    for (const status of Object.keys(this.errorsByStatus)) delete this.errorsByStatus[status];
   }
 
   /** Decides the fate of one request (latency is applied separately by `delay`). */
@@ -124,9 +135,12 @@ export class FaultInjector {
     if (c.errorRate > 0 && this.random() < c.errorRate) {
       this.injected++;
       this.counters.errors++;
+      const mix = c.errorStatuses;
+      const status = mix ? mix[Math.min(mix.length - 1, Math.floor(this.random() * mix.length))] : c.errorStatus;
+      this.errorsByStatus[status] = (this.errorsByStatus[status] ?? 0) + 1;
       return c.retryAfterSeconds !== null && c.retryAfterSeconds !== undefined
-        ? { kind: 'error', status: c.errorStatus, retryAfterSeconds: c.retryAfterSeconds }
-        : { kind: 'error', status: c.errorStatus };
+        ? { kind: 'error', status, retryAfterSeconds: c.retryAfterSeconds }
+        : { kind: 'error', status };
     }
     return { kind: 'pass' };
   }
@@ -147,7 +161,7 @@ export class FaultInjector {
   }
 
   /** JSON view for GET /_emulator/faults. */
-  snapshot(): { config: FaultConfig; counters: FaultCounters } {
-    return { config: this.current, counters: { ...this.counters } };
+  snapshot(): { config: FaultConfig; counters: FaultCounters; errorsByStatus: Record<string, number> } {
+    return { config: this.current, counters: { ...this.counters }, errorsByStatus: { ...this.errorsByStatus } };
   }
 }

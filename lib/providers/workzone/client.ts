@@ -94,8 +94,16 @@ export function workZoneSettingsFromConfig(config: Readonly<Record<string, unkno
 
 const CONTRACT = 'docs/workzone-api.md';
 
+/** A request that failed after it was sent and may have taken effect (timeout, dropped connection, 5xx on a POST). */
+export class OutcomeUnknownError extends DiagnosticError {}
+
+/** Create answered 409: WorkZone already has a client with that id. */
+export class ClientExistsError extends DiagnosticError {}
+
 export class WorkZoneClient {
   readonly tokenUrl: string;
+  /** How long requests are retried (the provider setting retry_max_seconds), for callers that retry whole operations. */
+  readonly retryMaxMs: number;
   private readonly http: HttpClient;
   private readonly odataRoot: string;
   private readonly clientsSet: string;
@@ -122,6 +130,7 @@ export class WorkZoneClient {
     this.usersSet = trimSlashes(settings.usersPath ?? 'Users');
     this.tokenUrl = settings.tokenUrl ?? joinUrl(settings.url, '/connect/token');
     this.auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
+    this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? 120) * 1000;
     try {
       this.http = new HttpClient({
         timeoutMs: (settings.requestTimeoutSeconds ?? 30) * 1000,
@@ -187,7 +196,7 @@ export class WorkZoneClient {
     if (input.clientSecret !== undefined) body.ClientSecret = input.clientSecret;
     const res = await this.send(what, 'POST', joinUrl(this.odataRoot, this.clientsSet), body);
     if (res.status === 409) {
-      throw new DiagnosticError(
+      throw new ClientExistsError(
         `OAuth client "${input.clientId}" already exists in WorkZone`,
         `Import it with \`terraform import <resource address> ${input.clientId}\`, or choose another client_id.`,
         ['client_id'],
@@ -341,9 +350,16 @@ export class WorkZoneClient {
     const detail = scrub(err.message, [this.settings.password]);
     switch (err.kind) {
       case 'tls':
+        if (/ALTNAME/.test(err.code ?? '')) {
+          return new DiagnosticError(
+            `WorkZone's TLS certificate does not match the host name, ${what}`,
+            `${detail}. Check the provider setting "${urlSetting}": its host must be one the certificate lists.`,
+            [urlSetting],
+          );
+        }
         return new DiagnosticError(
           `WorkZone's TLS certificate is not trusted, ${what}`,
-          `${detail}. Set the provider setting "ca_file" to the PEM file of the CA that issued it (or, for tests only, insecure_skip_verify = true).`,
+          `${detail}. Set the provider setting "ca_file" (or WORKZONE_CA_FILE) to the PEM file of the CA that issued it (or, for tests only, insecure_skip_verify = true).`,
           ['ca_file'],
         );
       case 'gave-up':
@@ -357,7 +373,7 @@ export class WorkZoneClient {
         if (err.code === 'ENOTFOUND') {
           return new DiagnosticError(`WorkZone host not found, ${what}`, `${detail}. Check the provider setting "${urlSetting}".`, [urlSetting]);
         }
-        return new DiagnosticError(
+        return new OutcomeUnknownError(
           `The outcome is unknown: ${what}`,
           `${detail}. Look in WorkZone (Configurator > Global > OAuth settings) before applying again; a created client can be imported with terraform import.`,
         );

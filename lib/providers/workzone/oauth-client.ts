@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DiagnosticError, Unknown, type Context, type ObjectValue, type PrivateData, type ResourceDefinition } from '../plugin/types';
-import { hashClientSecret, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
+import { ClientExistsError, hashClientSecret, OutcomeUnknownError, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
 
 /** Private state: hash of the last write-only secret sent, to detect a change made in WorkZone. */
 interface Private extends PrivateData {
@@ -47,23 +47,82 @@ function stateOf(client: OAuthClient, secret: string | null, woVersion: ObjectVa
 const secretChanged = (client: OAuthClient, secret: string): boolean =>
   typeof client.clientSecretHash === 'string' && client.clientSecretHash !== hashClientSecret(secret);
 
+/** Whole create attempts after unknown outcomes; each one's requests are retried by the HTTP client too. */
+const MAX_CREATE_ATTEMPTS = 8;
+
+type CreateInput = OAuthClientProps & { readonly clientId: string; readonly clientSecret?: string };
+
 /**
- * After a create whose outcome is unknown (timeout, dropped connection), the client may exist. It is ours
- * only if it carries the secret we sent; otherwise refusing is the only safe answer.
+ * Creates the client so that one resource never makes two clients, nor loses one. After a failure whose
+ * outcome is unknown (5xx, timeout or dropped connection after the request was sent) it looks the client
+ * up before trying again. A client that is already there (409, or found by that look-up) is adopted only
+ * if it carries the secret sent, which proves it was made from this configuration (e.g. by an apply that
+ * was killed before it could record it); otherwise the error names `terraform import`.
  */
-async function adoptAfterAmbiguousCreate(client: WorkZoneClient, clientId: string, sent: string | undefined, error: unknown, ctx: Context) {
-  if (error instanceof DiagnosticError && /already exists/.test(error.summary)) throw error;
-  const found = await client.getClient(clientId).catch(() => null);
-  if (!found) throw error;
-  if (sent !== undefined && found.client.clientSecretHash === hashClientSecret(sent)) {
-    ctx.log.info('create outcome was unknown; the client exists with the secret sent, adopting it', { client_id: clientId });
-    return found;
+async function createIdempotently(client: WorkZoneClient, input: CreateInput, ctx: Context): Promise<{ client: OAuthClient; generatedSecret?: string }> {
+  const started = Date.now();
+  let ambiguous: OutcomeUnknownError | undefined;
+  for (let attempt = 1; ; attempt++) {
+    let failure: OutcomeUnknownError | ClientExistsError;
+    try {
+      return await client.createClient(input);
+    } catch (error) {
+      if (!(error instanceof OutcomeUnknownError) && !(error instanceof ClientExistsError)) throw error;
+      failure = error;
+      if (error instanceof OutcomeUnknownError) ambiguous = error;
+    }
+    const found = await client.getClient(input.clientId).catch(() => {
+      throw failure;
+    });
+    if (found) return adoptOrRefuse(client, input, found, ambiguous, ctx);
+    // Not there: the failed attempt had no effect, so trying again cannot make a second client.
+    if (attempt >= MAX_CREATE_ATTEMPTS || Date.now() - started >= client.retryMaxMs || ctx.signal.aborted) throw failure;
+    ctx.log.info('create failed without effect; trying again', { client_id: input.clientId, attempt });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
   }
-  throw new DiagnosticError(
-    `OAuth client "${clientId}" may have been created by this apply, but Terraform cannot prove it`,
-    `The request failed after it was sent (${error instanceof Error ? error.message : String(error)}). Import it with \`terraform import <resource address> ${clientId}\` and set its secret again, or delete it in WorkZone and apply again.`,
-    ['client_id'],
-  );
+}
+
+async function adoptOrRefuse(
+  client: WorkZoneClient,
+  input: CreateInput,
+  found: { client: OAuthClient; etag: string },
+  ambiguous: OutcomeUnknownError | undefined,
+  ctx: Context,
+): Promise<{ client: OAuthClient }> {
+  const { clientId, clientSecret } = input;
+  const provenOurs = clientSecret !== undefined && found.client.clientSecretHash === hashClientSecret(clientSecret);
+  if (!provenOurs) {
+    if (ambiguous) {
+      throw new DiagnosticError(
+        `OAuth client "${clientId}" may have been created by this apply, but Terraform cannot prove it`,
+        `The request failed after it was sent (${ambiguous.message}). Import it with \`terraform import <resource address> ${clientId}\` and set its secret again, or delete it in WorkZone and apply again.`,
+        ['client_id'],
+      );
+    }
+    throw new ClientExistsError(
+      `OAuth client "${clientId}" already exists in WorkZone`,
+      `Import it with \`terraform import <resource address> ${clientId}\`, or choose another client_id. ` +
+        (clientSecret === undefined
+          ? 'Terraform cannot tell whether an earlier, interrupted apply created it: WorkZone generated its secret, which only that apply saw.'
+          : 'It does not carry the secret in the configuration, so Terraform does not take it over.'),
+      ['client_id'],
+    );
+  }
+  if (ambiguous) ctx.log.info('create outcome was unknown; the client exists with the secret sent, adopting it', { client_id: clientId });
+  else {
+    ctx.warn(
+      `Adopted the existing OAuth client "${clientId}"`,
+      'WorkZone already had this client with the secret in the configuration (an earlier apply was probably interrupted before it could record it), so Terraform took it over instead of creating another.',
+    );
+  }
+  // Make it what the plan says (an interrupted apply may have been made from other settings).
+  const { clientId: _id, clientSecret: _secret, ...wanted } = input;
+  const changes: Partial<OAuthClientProps> = {};
+  for (const key of Object.keys(wanted) as (keyof OAuthClientProps)[]) {
+    if (found.client[key] !== wanted[key]) (changes as Record<string, unknown>)[key] = wanted[key];
+  }
+  if (Object.keys(changes).length > 0) await client.updateClient(clientId, found.etag, changes);
+  return { client: { ...found.client, ...wanted } };
 }
 
 export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
@@ -95,12 +154,7 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     const clientId = planned.client_id as string;
     const woSecret = config.client_secret_wo as string | null;
     const supplied = woSecret ?? (typeof planned.client_secret === 'string' ? planned.client_secret : undefined);
-    let created: { client: OAuthClient; generatedSecret?: string };
-    try {
-      created = await client.createClient({ clientId, ...props(planned), clientSecret: supplied });
-    } catch (error) {
-      created = await adoptAfterAmbiguousCreate(client, clientId, supplied, error, ctx);
-    }
+    const created = await createIdempotently(client, { clientId, ...props(planned), clientSecret: supplied }, ctx);
     const secret = woSecret !== null ? null : (supplied ?? created.generatedSecret ?? null);
     const priv: Private = woSecret !== null ? { woHash: hashClientSecret(woSecret) } : {};
     return { state: stateOf(created.client, secret, planned.client_secret_wo_version), private: priv };

@@ -120,20 +120,46 @@ describe('create whose outcome is unknown', () => {
     expect(err.summary).toMatch(/may have been created by this apply, but Terraform cannot prove it/);
   });
 
-  it('reports the unknown outcome when the client does not exist afterwards', async () => {
+  it('tries again when the look-up shows the failed create had no effect: one client', async () => {
     dropCreate();
     const planned = object({ client_secret: SECRET });
-    const err = await rejection(resource.create({ planned, config: planned, client }, context()));
+    const result = await resource.create({ planned, config: planned, client }, context());
     expect(wz.faults.counters.drops).toBe(1);
+    expect(result.state).toMatchObject({ client_id: 'cpr-update', client_secret: SECRET });
+    expect(wz.data.listClients().map((c) => c.ClientId)).toEqual(['cpr-update']);
+  });
+
+  it('gives up after a bounded number of tries, reporting the unknown outcome', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 503 });
+    const planned = object({ client_secret: SECRET });
+    const err = await rejection(resource.create({ planned, config: planned, client }, context()));
     expect(err.summary).toBe('The outcome is unknown: creating OAuth client "cpr-update"');
+    expect(err.detail).toMatch(/^POST .*\/odata\/OAuthClients got HTTP 503 Service Unavailable and was not retried/);
     expect(wz.data.listClients()).toEqual([]);
   });
 
-  it('does not adopt on a plain conflict (409): the client was there before', async () => {
-    wz.data.createClient(stored('cpr-update', SECRET));
+  it('adopts, with a warning, a client already there (409) that carries the secret in the configuration', async () => {
+    // An earlier apply created it and was killed before recording it; its properties may differ.
+    wz.data.createClient({ ...stored('cpr-update', SECRET), Enabled: false });
+    const planned = object({ client_secret: SECRET });
+    const ctx = context();
+    const result = await resource.create({ planned, config: planned, client }, ctx);
+    expect(result.state).toMatchObject({ client_id: 'cpr-update', client_secret: SECRET, enabled: true });
+    expect(wz.data.getClient('cpr-update')?.Enabled).toBe(true);
+    expect(ctx.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', summary: 'Adopted the existing OAuth client "cpr-update"' })]);
+  });
+
+  it('does not adopt a client already there (409) with another secret, or a generated one: names import', async () => {
+    wz.data.createClient(stored('cpr-update', 'someone-elses-secret-123'));
     const planned = object({ client_secret: SECRET });
     const err = await rejection(resource.create({ planned, config: planned, client }, context()));
     expect(err.summary).toBe('OAuth client "cpr-update" already exists in WorkZone');
+    expect(err.detail).toContain('terraform import <resource address> cpr-update');
+    expect(err.message).not.toContain(SECRET);
+    const generated = await rejection(resource.create({ planned: object({ client_secret: Unknown }), config: object({}), client }, context()));
+    expect(generated.summary).toBe('OAuth client "cpr-update" already exists in WorkZone');
+    expect(generated.detail).toMatch(/terraform import <resource address> cpr-update.*WorkZone generated its secret/);
+    expect(wz.data.getClient('cpr-update')?.ClientSecretHash).toBe(hashClientSecret('someone-elses-secret-123'));
   });
 });
 
