@@ -1,0 +1,5 @@
+/** The bench sections, in the order they run and print. Add a section: import it and append it here. */
+import type { Section } from '../support/types';
+import { synthSection } from './synth';
+
+export const SECTIONS: readonly Section[] = [synthSection];
