@@ -2,9 +2,11 @@
  * `workzone-cpr emulators`: runs the WorkZone and KMD Logic emulators in the foreground until stopped.
  * Once both are ready it prints their URLs and seeded credentials (one JSON line with --json).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadOrCreateCertificateAuthority } from '../emulators/common/tls';
 import { startKmdLogicEmulator } from '../emulators/kmdlogic';
 import { startWorkZoneEmulator } from '../emulators/workzone';
 
@@ -18,15 +20,19 @@ export interface EmulatorsInfo {
     subscriptionId: string;
     productId: string;
   };
+  /** With --tls: the CA certificate to give the providers as ca_file (WORKZONE_CA_FILE, KMDLOGIC_CA_FILE). */
+  readonly caFile?: string;
 }
 
-export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--json] [--log]
+export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--tls] [--json] [--log]
 
 Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
   --data DIR          keep their data in DIR across restarts (default: in memory)
   --workzone-port N   port of the WorkZone emulator (default: any free port)
   --logic-port N      port of the KMD Logic emulator (default: any free port)
   --host H            address to listen on (default: 127.0.0.1)
+  --tls               serve HTTPS with a certificate from a generated CA, kept in DIR/tls (or a temp dir);
+                      prints the CA file to give the providers as ca_file
   --json              print the URLs and seeded credentials as one JSON line
   --log               log one line per request to stderr (never secrets)`;
 
@@ -47,6 +53,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
       'workzone-port': { type: 'string' },
       'logic-port': { type: 'string' },
       host: { type: 'string' },
+      tls: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       log: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -60,13 +67,17 @@ export async function runEmulators(argv: string[]): Promise<void> {
   const dataDir = values.data;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const log = values.log ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+  const https = values.tls ? serverCertificate(dataDir, values.host) : undefined;
+  const tls = https?.tls;
   const workzone = await startWorkZoneEmulator({
+    tls,
     port: port(values['workzone-port'], '--workzone-port'),
     host: values.host,
     dataDir: dataDir && join(dataDir, 'workzone'),
     log,
   });
   const logic = await startKmdLogicEmulator({
+    tls,
     port: port(values['logic-port'], '--logic-port'),
     host: values.host,
     dataDir: dataDir && join(dataDir, 'kmdlogic'),
@@ -85,6 +96,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
       subscriptionId: logic.subscriptionId,
       productId: logic.productId,
     },
+    ...(https && { caFile: https.caFile }),
   };
   if (values.json) {
     console.log(JSON.stringify(info));
@@ -95,6 +107,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
     console.log(`  client id         ${info.kmdLogic.clientId}  secret ${info.kmdLogic.clientSecret}`);
     console.log(`  subscription id   ${info.kmdLogic.subscriptionId}`);
     console.log(`  product id        ${info.kmdLogic.productId}`);
+    if (info.caFile) console.log(`HTTPS; CA file      ${info.caFile}  (provider setting ca_file, or WORKZONE_CA_FILE / KMDLOGIC_CA_FILE)`);
     console.log(dataDir ? `Data kept in ${dataDir}. Ctrl-C stops.` : 'Data in memory. Ctrl-C stops.');
   }
   await new Promise<void>((resolve) => {
@@ -106,4 +119,15 @@ export async function runEmulators(argv: string[]): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * The CA (kept across restarts in DIR/tls, so a ca_file handed out stays valid) and a fresh server
+ * certificate for the listening address, localhost and the loopback addresses.
+ */
+function serverCertificate(dataDir: string | undefined, host: string | undefined) {
+  const dir = dataDir ? join(dataDir, 'tls') : mkdtempSync(join(tmpdir(), 'workzone-cpr-tls-'));
+  const { ca, caFile } = loadOrCreateCertificateAuthority(dir);
+  const hosts = [...new Set([host ?? '127.0.0.1', 'localhost', '127.0.0.1', '::1'])].filter((h) => h !== '0.0.0.0' && h !== '::');
+  return { caFile, tls: ca.issueServerCertificate(hosts) };
 }

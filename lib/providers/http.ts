@@ -191,7 +191,7 @@ export class HttpClient {
         code = error.code ?? 'UNKNOWN';
         this.options.log?.debug('http failure', { method, url: shown, code, attempt, elapsedMs: elapsed });
         if (TLS_CODE.test(code)) {
-          throw fail(`failed: TLS certificate not accepted (${code}); trust the server's CA with a CA file, or (tests only) skip verification`, 'tls', attempt, undefined, code);
+          throw fail(`failed: ${tlsReason(error, url.host)}: TLS certificate not accepted (${code}); ${tlsHint(code)}`, 'tls', attempt, undefined, code);
         }
         what = code === 'ETIMEDOUT' ? `timeout after ${this.timeoutMs} ms` : `${describeCode(code)} (${code})`;
         const notProcessed = NOT_PROCESSED_CODES.has(code);
@@ -311,6 +311,18 @@ function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 function giveUpMessage(attempts: number, elapsedMs: number, last: string, retryAfterMs?: number): string {
   const after = retryAfterMs !== undefined ? `; the server asked to retry after ${Math.round(retryAfterMs / 1000)} s, beyond the retry budget` : '';
   return `gave up after ${attempts} attempt(s) in ${(elapsedMs / 1000).toFixed(1)} s; last: ${last}${after}`;
+}
+
+/** OpenSSL's reason ("self-signed certificate in certificate chain") and the host that sent the certificate. */
+function tlsReason(error: Error, host: string): string {
+  const reason = error.message.replace(/\s*:\s*$/, '').replace(/\s+/g, ' ').slice(0, 200);
+  return `${reason} (server ${host})`;
+}
+
+function tlsHint(code: string): string {
+  return /ALTNAME/.test(code)
+    ? 'the certificate is not issued for this host name: use a URL with a host name the certificate lists'
+    : "trust the server's CA with a CA file, or (tests only) skip verification";
 }
 
 function statusText(status: number): string {

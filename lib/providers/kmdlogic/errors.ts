@@ -48,5 +48,10 @@ export function serverMessage(body: unknown, text: string): string | undefined {
 
 /** The HTTP failure, plus which setting to check when the server could not be reached at all. */
 export function withHint(err: HttpRequestError, setting: string): string {
-  return err.lastStatus === undefined && err.kind !== 'tls' && err.kind !== 'aborted' ? `${err.message}; check ${setting}` : err.message;
+  if (err.kind === 'tls') {
+    return /ALTNAME/.test(err.code ?? '')
+      ? `${err.message}. Check the provider setting ${setting}: its host must be one the certificate lists.`
+      : `${err.message}. Set the provider setting ca_file (or KMDLOGIC_CA_FILE) to the PEM file of the CA that issued the certificate (or, for tests only, insecure_skip_verify = true).`;
+  }
+  return err.lastStatus === undefined && err.kind !== 'aborted' ? `${err.message}; check ${setting}` : err.message;
 }

@@ -77,7 +77,7 @@ export class TokenSource {
       throw new KmdLogicError(
         'credentials',
         'KMD Logic rejected the client credentials: check client_id / client_secret',
-        `client_id ${clientId} at ${where} (HTTP ${res.status}${error ? ` ${error}` : ''}). Copy both from the client credential in the KMD Logic console.`,
+        `client_id ${clientId} at ${where} (HTTP ${res.status}${error ? ` ${error}` : ''}). Fix the provider settings client_id / client_secret (or KMDLOGIC_CLIENT_ID / KMDLOGIC_CLIENT_SECRET): copy both from the client credential in the KMD Logic console.`,
         res.status,
       );
     }
