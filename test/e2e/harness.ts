@@ -146,3 +146,76 @@ export class Workdir {
       .map((m) => m.diagnostic);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// CDKTF stacks and PostgreSQL for the backend and concurrency tests (test/e2e/backend-pg, concurrency).
+// (Imports here rather than at the top: this part is appended by the backend work, #7.)
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync } from 'node:fs';
+
+/** Synthesizes one CDKTF stack into `root` and returns its cdk.tf.json text. */
+export function synthStack(root: string, name: string, build: (stack: import('cdktf').TerraformStack) => void): string {
+  // Required lazily so that test files that never synthesize do not load cdktf.
+  const { App, TerraformStack } = require('cdktf') as typeof import('cdktf');
+  const outdir = join(root, `synth-${name}`);
+  const app = new App({ outdir });
+  build(new TerraformStack(app, name));
+  app.synth();
+  return readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+}
+
+/** A PostgreSQL database for terraform's `pg` backend. */
+export interface TestPostgres {
+  /** postgres:// URL of the database (no password: the server is local and throwaway, or given by CI). */
+  readonly connStr: string;
+  /** Runs SQL with psql and returns its unaligned, tuples-only output (rows on lines, columns split by |). */
+  psql(sql: string): string;
+  /** A schema name nobody else uses, for one test's state. */
+  uniqueSchema(label: string): string;
+  /** Stops the server when this process started it. */
+  stop(): void;
+}
+
+const PG_ENV = 'WORKZONE_CPR_TEST_PG';
+const PG_SCRIPT = join(repoRoot, 'scripts/ci/postgres.sh');
+
+/**
+ * The database for pg backend tests: $WORKZONE_CPR_TEST_PG when set (.ci/run starts a server and sets it),
+ * else a throwaway server started with scripts/ci/postgres.sh. Where PostgreSQL is not installed, returns
+ * a reason to skip; with CI=true that is an error instead, so CI cannot pass without running these tests.
+ */
+export function postgresForTests(): { pg: TestPostgres; skip?: undefined } | { pg?: undefined; skip: string } {
+  const given = process.env[PG_ENV];
+  if (given) return { pg: testPostgres(given, () => {}) };
+  const parent = mkdtempSync(join(tmpdir(), 'pg-e2e-'));
+  chmodSync(parent, 0o711); // the server runs as `postgres` when we are root: it must reach the cluster dir
+  const dir = join(parent, 'cluster');
+  const started = spawnSync('bash', [PG_SCRIPT, 'start', dir], { encoding: 'utf8' });
+  if (started.status === 0) return { pg: testPostgres(started.stdout.trim(), () => execFileSync('bash', [PG_SCRIPT, 'stop', dir], { stdio: 'pipe' })) };
+  rmSync(dirname(dir), { recursive: true, force: true });
+  const why = `${PG_ENV} is not set and scripts/ci/postgres.sh could not start a server: ${started.stderr.trim()}`;
+  if (started.status === 3 && process.env.CI !== 'true') {
+    return { skip: `${why}. Install PostgreSQL (scripts/ci/postgres.sh install, as root) or set ${PG_ENV} to run these tests.` };
+  }
+  throw new Error(process.env.CI === 'true' ? `CI=true and no PostgreSQL for the pg backend tests: ${why}` : why);
+}
+
+function testPostgres(connStr: string, stop: () => void): TestPostgres {
+  return {
+    connStr,
+    psql: (sql) => execFileSync('psql', ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', connStr, '-c', sql], { encoding: 'utf8' }).trim(),
+    uniqueSchema: (label) => `${label}_${randomBytes(4).toString('hex')}`,
+    stop,
+  };
+}
+
+/**
+ * Environment that makes plan, apply and destroy wait up to `timeout` for the state lock (terraform's
+ * TF_CLI_ARGS_<command>; a -lock-timeout given on the command line still wins). Needed with the pg backend
+ * when several states share a database: terraform takes one database-wide lock to create a workspace's row.
+ */
+export function lockTimeoutEnv(timeout: string): Record<string, string> {
+  const flag = `-lock-timeout=${timeout}`;
+  return { TF_CLI_ARGS_plan: flag, TF_CLI_ARGS_apply: flag, TF_CLI_ARGS_destroy: flag };
+}
