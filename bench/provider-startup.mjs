@@ -4,7 +4,8 @@
  * PLUGIN_CLIENT_CERT and PLUGIN_PROTOCOL_VERSIONS, stop the clock at the handshake line on stdout.
  * Compared with a bare `node -e 0` (with and without NODE_EXTRA_CA_CERTS, which Node loads eagerly).
  *
- * Usage: node bench/provider-startup.mjs [--runs 30] [bundle.js ...]
+ * Usage: node bench/provider-startup.mjs [--runs 30] [bundle.js ...]   (`npm run bench` runs it as its
+ * "startup" section, with the bundles it built)
  * Without bundles it builds the test fixture provider twice (sh launcher, plain node launcher) into a
  * temp dir, plus any dist/providers/terraform-provider-*.js present. Prints a table, then one JSON line.
  */
@@ -113,6 +114,7 @@ console.log(
   JSON.stringify({
     runs,
     nodeMedianMs: +baseline.toFixed(1),
+    rows: rows.map((r) => ({ label: r.label, medianMs: +r.median.toFixed(1), p10Ms: +r.p10.toFixed(1), p90Ms: +r.p90.toFixed(1) })),
     providers: Object.fromEntries(providers.map((r) => [r.label, +r.median.toFixed(1)])),
     bestMedianMs: +best.median.toFixed(1),
     targetMs: TARGET_MS,

@@ -1,5 +1,7 @@
 /** The bench sections, in the order they run and print. Add a section: import it and append it here. */
 import type { Section } from '../support/types';
+import { scaleSection } from './scale';
+import { startupSection } from './startup';
 import { synthSection } from './synth';
 
-export const SECTIONS: readonly Section[] = [synthSection];
+export const SECTIONS: readonly Section[] = [synthSection, startupSection, scaleSection];
