@@ -1,7 +1,8 @@
 import { TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GeneratedSecret, type GeneratedSecretProps } from './generated-secret';
-import { snakeCase } from './names';
+import { snakeCase, terraformNameProblem } from './names';
+import { PropsValidationError } from './validation';
 
 /** Where the secret of a WorkZone OAuth client comes from. */
 export type ClientSecretSource = 'random' | 'supplied' | 'workzone';
@@ -49,13 +50,15 @@ export abstract class ClientSecret {
   static fromVariable(name?: string): ClientSecret {
     return new (class extends ClientSecret {
       bind(scope: Construct): BoundClientSecret {
+        const variableName = name ?? `${snakeCase(scope.node.path)}_client_secret`;
+        checkVariableName(scope, name, variableName);
         const variable = new TerraformVariable(scope, 'ClientSecretVariable', {
           type: 'string',
           sensitive: true,
           nullable: false,
           description: `Client secret of the WorkZone OAuth client at ${scope.node.path}`,
         });
-        variable.overrideLogicalId(name ?? `${snakeCase(scope.node.path)}_client_secret`);
+        variable.overrideLogicalId(variableName);
         return { source: 'supplied', value: variable.stringValue };
       }
     })();
@@ -75,4 +78,16 @@ export abstract class ClientSecret {
 
   /** Called once by the OAuth client construct; creates what the choice needs inside `scope`. */
   abstract bind(scope: Construct): BoundClientSecret;
+}
+
+/** An invalid variable name would only fail at `terraform validate`, far from its cause: refuse it here. */
+function checkVariableName(scope: Construct, given: unknown, variableName: unknown): void {
+  const problem = typeof variableName === 'string' ? terraformNameProblem('variable', variableName) : 'must be a string';
+  if (problem === undefined) return;
+  const message =
+    given === undefined
+      ? `the default variable name ${JSON.stringify(variableName)}, made from the construct path, ${problem}; pass a name: ClientSecret.fromVariable('cpr_client_secret')`
+      : `variable name ${problem}`;
+  const shown = given === undefined ? 'ClientSecret.fromVariable()' : `ClientSecret.fromVariable(${typeof given === 'string' ? JSON.stringify(given) : String(given)})`;
+  throw new PropsValidationError(scope.node.path, 'WorkZoneOAuthClient', [{ prop: 'clientSecret', value: shown, message }]);
 }

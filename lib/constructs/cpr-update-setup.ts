@@ -1,7 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { snakeCase, terraformName } from './names';
+import { defaultPrefix, terraformName } from './names';
 import { KmdLogicSubscription } from './kmd-logic-subscription';
 import { WorkZoneOAuthClient, workZoneOAuthClientPropsSchema, type WorkZoneOAuthClientProps } from './workzone-oauth-client';
 import { validateProps } from './validation';
@@ -70,7 +70,7 @@ export class CprUpdateSetup extends Construct {
   constructor(scope: Construct, id: string, props: CprUpdateSetupProps) {
     super(scope, id);
     const { kmdLogic, outputPrefix, ...clientProps } = validateProps(this, 'CprUpdateSetup', propsSchema, props, ['clientSecret']);
-    const prefix = outputPrefix ?? snakeCase(this.node.path);
+    const prefix = outputPrefix ?? defaultPrefix(this, 'CprUpdateSetup', 'outputPrefix', 'output');
     this.claimPrefix(prefix);
 
     this.oauthClient = new WorkZoneOAuthClient(this, 'OAuthClient', clientProps);

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { MIN_CLIENT_SECRET_LENGTH } from '../schemas/workzone';
 import { defaultProvider } from './providers';
-import { validateProps } from './validation';
+import { providerOf, validateProps } from './validation';
 
 /** Longest secret we generate; long enough for any policy, short enough for every form field. */
 export const MAX_GENERATED_SECRET_LENGTH = 128;
@@ -39,7 +39,7 @@ const propsSchema = z
       .max(MAX_GENERATED_SECRET_LENGTH, `must be at most ${MAX_GENERATED_SECRET_LENGTH}`)
       .optional(),
     keepers: z.record(z.string(), z.string()).optional(),
-    provider: z.custom<TerraformProvider>().optional(),
+    provider: providerOf('random').optional(),
   })
   .strict();
 

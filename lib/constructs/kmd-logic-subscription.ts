@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
 import { guid } from '../schemas/rules';
-import { snakeCase, terraformName } from './names';
-import { isToken, ruledString, validateProps } from './validation';
+import { defaultPrefix, snakeCase, terraformName } from './names';
+import { isToken, providerOf, ruledString, validateProps } from './validation';
 
 /** What a product id that matches no CPR configuration of the subscription does to the plan. */
 export type ProductIdCheck = 'error' | 'warning' | 'off';
@@ -70,9 +70,7 @@ const propsSchema = z
     variablePrefix: terraformName('variable').optional(),
     verify: z.boolean().optional(),
     productIdCheck: z.enum(['error', 'warning', 'off']).optional(),
-    provider: z
-      .custom<TerraformProvider>((v) => v instanceof TerraformProvider, { message: 'must be a kmdlogic provider configuration (KmdlogicProvider)' })
-      .optional(),
+    provider: providerOf('kmdlogic').optional(),
   })
   .strict()
   .refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
@@ -125,9 +123,9 @@ export class KmdLogicSubscription extends Construct {
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
     super(scope, id);
     const valid = validateProps(this, 'KmdLogicSubscription', propsSchema, props, ['clientSecret']);
-    const prefix = valid.variablePrefix ?? snakeCase(this.node.path);
     const variables: Record<string, TerraformVariable> = {};
     const fromVariable = (identifier: string, label: string, sensitive: boolean): string => {
+      const prefix = valid.variablePrefix ?? defaultPrefix(this, 'KmdLogicSubscription', 'variablePrefix', 'variable');
       const variable = new TerraformVariable(this, identifier, {
         type: 'string',
         nullable: false,
@@ -155,7 +153,7 @@ export class KmdLogicSubscription extends Construct {
     const identifiers = [this.clientId, this.clientSecret, this.subscriptionId, this.productId];
     if (valid.verify ?? identifiers.every((v) => knownAtPlan(this, v))) {
       this.provider =
-        valid.provider ?? new KmdlogicProvider(this, 'Provider', { alias: snakeCase(this.node.path), clientId: this.clientId, clientSecret: this.clientSecret });
+        valid.provider ?? new KmdlogicProvider(this, 'Provider', { alias: providerAlias(this.node.path), clientId: this.clientId, clientSecret: this.clientSecret });
       this.verification = this.verify(this.provider, valid.productIdCheck ?? 'error');
     }
   }
@@ -185,4 +183,10 @@ export class KmdLogicSubscription extends Construct {
     }
     return lookup;
   }
+}
+
+/** The construct path in snake case, as a valid alias (a name may not start with a digit). */
+function providerAlias(path: string): string {
+  const name = snakeCase(path);
+  return /^[a-zA-Z_]/.test(name) ? name : `_${name}`;
 }

@@ -1,5 +1,7 @@
 /** Terraform names derived from construct paths, and the check for names users give. */
+import type { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { PropsValidationError } from './validation';
 
 /** `Stack/Prod/CprUpdate` → `prod_cpr_update` (the stack name is left out). */
 export function snakeCase(path: string): string {
@@ -12,8 +14,25 @@ export function snakeCase(path: string): string {
     .toLowerCase();
 }
 
+const TERRAFORM_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+const nameMessage = (kind: 'variable' | 'output') => `must be a valid Terraform ${kind} name: letters, digits, _ and -, not starting with a digit`;
+
 /** A prop that becomes (the prefix of) a Terraform variable or output name. */
-export const terraformName = (kind: 'variable' | 'output') =>
-  z
-    .string()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, `must be a valid Terraform ${kind} name: letters, digits, _ and -, not starting with a digit`);
+export const terraformName = (kind: 'variable' | 'output') => z.string().regex(TERRAFORM_NAME, nameMessage(kind));
+
+/** The same check for names made in code (such as defaults derived from a construct path): a message, or undefined. */
+export const terraformNameProblem = (kind: 'variable' | 'output', name: string): string | undefined =>
+  TERRAFORM_NAME.test(name) ? undefined : nameMessage(kind);
+
+/**
+ * The construct path in snake case, refused when it is no valid Terraform name (an id such as "1st"):
+ * terraform would reject the outputs or variables far from their cause.
+ */
+export function defaultPrefix(scope: IConstruct, constructType: string, prop: string, kind: 'variable' | 'output'): string {
+  const prefix = snakeCase(scope.node.path);
+  const problem = terraformNameProblem(kind, prefix);
+  if (problem === undefined) return prefix;
+  throw new PropsValidationError(scope.node.path, constructType, [
+    { prop, value: '(not set)', message: `the default, ${JSON.stringify(prefix)} made from the construct path, ${problem}; set ${prop}` },
+  ]);
+}

@@ -3,7 +3,7 @@
  * (lib/schemas/rules.ts), so construct users and HCL users get the same message for the same value.
  * Construction throws one error that lists every bad field; tokens are never validated as literals.
  */
-import { Token, type IResolvable } from 'cdktf';
+import { TerraformProvider, Token, type IResolvable } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { Rule } from '../schemas/types';
@@ -28,6 +28,15 @@ export const ruledString = (...rules: Rule[]) =>
 export const booleanOrToken = z.custom<boolean | IResolvable>((value) => typeof value === 'boolean' || isToken(value), {
   message: 'must be true or false',
 });
+
+/**
+ * A provider configuration of one type (`workzone`, `kmdlogic`, `random`): anything else would synthesize
+ * a reference terraform rejects far from the construct that caused it.
+ */
+export const providerOf = (type: string) =>
+  z.custom<TerraformProvider>((v) => v instanceof TerraformProvider && v.terraformResourceType === type, {
+    message: `must be a ${type} provider configuration (a ${type} provider construct, e.g. with an alias)`,
+  });
 
 /** Any token (a variable, a reference, a secret from a vault): only its presence is checked. */
 export const anyToken = z.custom<string>((value) => typeof value === 'string' || isToken(value), {
@@ -59,8 +68,14 @@ function show(value: unknown, secret: boolean): string {
   if (value === undefined) return '(not set)';
   if (secret) return '(secret, not shown)';
   if (isToken(value)) return '(token)';
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
+  let text: string | undefined;
+  try {
+    // JSON would show NaN and Infinity as null; BigInts and circular objects make it throw.
+    text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) text = typeof value === 'object' ? `(${value === null ? 'null' : (value.constructor?.name ?? 'object')})` : String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

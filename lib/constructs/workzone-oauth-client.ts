@@ -6,7 +6,7 @@ import { maxLength, noWhitespace, notBlank } from '../schemas/rules';
 import { CPR_BATCH_USER, CPR_GRANT_TYPE, DEFAULT_CLIENT_NAME } from '../schemas/workzone';
 import { ClientSecret, type ClientSecretSource } from './client-secret';
 import { defaultProvider } from './providers';
-import { booleanOrToken, isToken, ruledString, validateProps } from './validation';
+import { booleanOrToken, isToken, providerOf, ruledString, validateProps } from './validation';
 
 export interface WorkZoneOAuthClientProps {
   /** Client ID ("Contact update - CPR, Client ID"). No spaces. Changing it replaces the client. */
@@ -72,7 +72,7 @@ export const workZoneOAuthClientPropsSchema = z
       })
       .optional(),
     verifyUser: z.boolean().optional(),
-    provider: z.custom<TerraformProvider>().optional(),
+    provider: providerOf('workzone').optional(),
   })
   .strict();
 
