@@ -8,13 +8,17 @@ import type { DescriptorTable } from './protobuf/descriptor';
 
 export const Status = { OK: 0, INVALID_ARGUMENT: 3, INTERNAL: 13, UNIMPLEMENTED: 12, RESOURCE_EXHAUSTED: 8 } as const;
 
-export type UnaryHandler = (request: Message) => Promise<Message>;
+/** `session` is the client's HTTP/2 connection: one per go-plugin client (one provider instance). */
+export type UnaryHandler = (request: Message, session: http2.Http2Session) => Promise<Message>;
 
-export interface GrpcServerOptions {
+export interface GrpcServerOptions extends GrpcHandlerOptions {
   readonly keyPem: string;
   readonly certPem: string;
   /** The only certificate a client may present (terraform's PLUGIN_CLIENT_CERT). */
   readonly clientCertPem: string;
+}
+
+export interface GrpcHandlerOptions {
   readonly table: DescriptorTable;
   readonly methods: { readonly [path: string]: { readonly request: string; readonly response: string } };
   readonly handlers: { readonly [path: string]: UnaryHandler };
@@ -60,10 +64,17 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2SecureS
     ALPNProtocols: ['h2'],
     minVersion: 'TLSv1.2',
   });
+  handleGrpcStreams(server, options);
+  return server;
+}
+
+/** Serves unary calls on any HTTP/2 server (the mTLS one above, or a plaintext one for reattach). */
+export function handleGrpcStreams(server: http2.Http2Server | http2.Http2SecureServer, options: GrpcHandlerOptions): void {
   const max = options.maxMessageBytes ?? 64 * 1024 * 1024;
 
-  server.on('stream', (stream, headers) => {
+  server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
     stream.on('error', () => {}); // a peer reset is not our crash
+    const session = stream.session!; // captured now: a destroyed stream forgets it
     const path = String(headers[':path'] ?? '');
     const method = options.methods[path];
     const handler = options.handlers[path];
@@ -88,7 +99,7 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2SecureS
         }
         let payload: Uint8Array;
         try {
-          payload = encodeMessage(options.table, method.response, await handler(request));
+          payload = encodeMessage(options.table, method.response, await handler(request, session));
         } catch (error) {
           options.onError?.(`${path}: ${(error as Error).message}`);
           return trailersOnly(stream, Status.INTERNAL, 'internal error in the provider; see the provider log');
@@ -100,5 +111,4 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2SecureS
       })();
     });
   });
-  return server;
 }

@@ -1,6 +1,7 @@
 /**
  * The provider process: checks how it was started, serves gRPC over mTLS on a unix socket, prints the
  * handshake line, and exits on GRPCController/Shutdown or when terraform (its parent) goes away.
+ * With `--serve` it runs long-lived for TF_REATTACH_PROVIDERS instead (serve-long-lived.ts).
  */
 import { unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { HclogLogger, levelFromEnv } from './log';
 import { messages, methods } from './protobuf/messages';
 import { ProviderService } from './provider-service';
 import { installDeferredExtraCaCerts } from './extra-ca';
+import { guardStdout } from './stdout-guard';
+import { serveLongLived } from './serve-long-lived';
 import type { ProviderDefinition } from './types';
 
 const SERVING = 1;
@@ -73,17 +76,6 @@ export async function startProvider(
   };
 }
 
-/** Anything written to stdout after the handshake would corrupt go-plugin's protocol: send it to the log. */
-function guardStdout(log: HclogLogger): void {
-  const stdout = process.stdout as unknown as { write: (...args: unknown[]) => boolean };
-  stdout.write = (chunk: unknown, ...rest: unknown[]) => {
-    log.info('stdout output redirected to the log', { output: String(chunk) });
-    const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-    callback?.();
-    return true;
-  };
-}
-
 export function serve(definition: ProviderDefinition<any>): void {
   const { schema } = definition;
   if (process.argv.includes('--describe') && !process.env.TF_PLUGIN_MAGIC_COOKIE) {
@@ -91,6 +83,7 @@ export function serve(definition: ProviderDefinition<any>): void {
     process.stdout.write(JSON.stringify({ name: schema.name, source: schema.source, version: schema.version }) + '\n');
     return;
   }
+  if (process.argv.includes('--serve')) return serveLongLived(definition, process.argv.slice(2));
   const start = checkStart(process.env, schema.name);
   if (!start.ok) {
     process.stderr.write(start.message);
