@@ -163,6 +163,49 @@ describe('HttpClient against the WorkZone emulator', () => {
     expect(Date.now() - t0).toBeLessThan(800);
   });
 
+  test('backoff doubles up to the cap, with "equal jitter" between half and all of it', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 503, limit: 5 });
+    const waits = (random: () => number) => {
+      const log: number[] = [];
+      const client = new HttpClient({ ...fast, initialBackoffMs: 20, maxBackoffMs: 100, random, log: { debug: (m, f) => m === 'http retry' && log.push(f!.waitMs as number) } });
+      return { client, log };
+    };
+    const low = waits(() => 0);
+    expect((await low.client.request({ method: 'GET', url: userUrl, headers: auth })).attempts).toBe(6);
+    expect(low.log).toEqual([10, 20, 40, 50, 50]);
+    wz.faults.set({ limit: 5 });
+    const high = waits(() => 0.999);
+    await high.client.request({ method: 'GET', url: userUrl, headers: auth });
+    expect(high.log).toEqual([20, 40, 80, 100, 100]);
+    low.client.close();
+    high.client.close();
+  });
+
+  test('a mix of injected statuses (503, 429, 500) and drops is ridden out; the emulator counts each', async () => {
+    wz.faults.set({ errorRate: 0.5, errorStatuses: [503, 429, 500], dropRate: 0.2 });
+    const client = new HttpClient({ ...fast, retryMaxMs: 20_000 });
+    for (let i = 0; i < 30; i++) expect((await client.request({ method: 'GET', url: userUrl, headers: auth })).status).toBe(200);
+    client.close();
+    const { counters, errorsByStatus } = wz.faults.snapshot();
+    expect(counters.requests).toBe(30 + counters.errors + counters.drops);
+    expect(Object.values(errorsByStatus).reduce((a, b) => a + b, 0)).toBe(counters.errors);
+    expect(Object.keys(errorsByStatus).every((s) => ['503', '429', '500'].includes(s))).toBe(true);
+    expect(counters.errors).toBeGreaterThan(0);
+  });
+
+  test('a client error that is not retryable (404, 400) makes exactly one request', async () => {
+    for (const [url, method, body] of [
+      [`${wz.odataUrl}/Users('NOBODY')`, 'GET', undefined],
+      [`${wz.odataUrl}/OAuthClients`, 'POST', '{"ClientId":'],
+    ] as const) {
+      wz.faults.resetCounters();
+      const res = await http.request({ method, url, headers: { ...auth, 'Content-Type': 'application/json' }, body });
+      expect([400, 404]).toContain(res.status);
+      expect(res.attempts).toBe(1);
+      expect(wz.faults.counters.requests).toBe(1);
+    }
+  });
+
   test('logs carry method, URL, status and attempt only', async () => {
     wz.faults.set({ errorRate: 1, limit: 1 });
     await http.request({ method: 'GET', url: userUrl, headers: auth });

@@ -47,8 +47,11 @@ function stateOf(client: OAuthClient, secret: string | null, woVersion: ObjectVa
 const secretChanged = (client: OAuthClient, secret: string): boolean =>
   typeof client.clientSecretHash === 'string' && client.clientSecretHash !== hashClientSecret(secret);
 
-/** Whole create attempts after unknown outcomes; each one's requests are retried by the HTTP client too. */
-const MAX_CREATE_ATTEMPTS = 8;
+/**
+ * Whole create attempts after failures without effect, within retry_max_seconds; each attempt's requests
+ * are retried by the HTTP client too (429, and GETs on any transient failure).
+ */
+const MAX_CREATE_ATTEMPTS = 10;
 
 type CreateInput = OAuthClientProps & { readonly clientId: string; readonly clientSecret?: string };
 
