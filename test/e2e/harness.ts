@@ -169,8 +169,10 @@ export function synthStack(root: string, name: string, build: (stack: import('cd
 export interface TestPostgres {
   /** postgres:// URL of the database (no password: the server is local and throwaway, or given by CI). */
   readonly connStr: string;
-  /** Runs SQL with psql and returns its unaligned, tuples-only output (rows on lines, columns split by |). */
-  psql(sql: string): string;
+  /** The connection string of another database on the same server. */
+  connStrFor(database: string): string;
+  /** Runs SQL with psql (in `database`, default ours); returns unaligned, tuples-only output (rows on lines, columns split by |). */
+  psql(sql: string, database?: string): string;
   /** A schema name nobody else uses, for one test's state. */
   uniqueSchema(label: string): string;
   /** Stops the server when this process started it. */
@@ -192,8 +194,14 @@ export function postgresForTests(): { pg: TestPostgres; skip?: undefined } | { p
   chmodSync(parent, 0o711); // the server runs as `postgres` when we are root: it must reach the cluster dir
   const dir = join(parent, 'cluster');
   const started = spawnSync('bash', [PG_SCRIPT, 'start', dir], { encoding: 'utf8' });
-  if (started.status === 0) return { pg: testPostgres(started.stdout.trim(), () => execFileSync('bash', [PG_SCRIPT, 'stop', dir], { stdio: 'pipe' })) };
-  rmSync(dirname(dir), { recursive: true, force: true });
+  if (started.status === 0) {
+    const stop = () => {
+      execFileSync('bash', [PG_SCRIPT, 'stop', dir], { stdio: 'pipe' });
+      rmSync(parent, { recursive: true, force: true });
+    };
+    return { pg: testPostgres(started.stdout.trim(), stop) };
+  }
+  rmSync(parent, { recursive: true, force: true });
   const why = `${PG_ENV} is not set and scripts/ci/postgres.sh could not start a server: ${started.stderr.trim()}`;
   if (started.status === 3 && process.env.CI !== 'true') {
     return { skip: `${why}. Install PostgreSQL (scripts/ci/postgres.sh install, as root) or set ${PG_ENV} to run these tests.` };
@@ -202,9 +210,16 @@ export function postgresForTests(): { pg: TestPostgres; skip?: undefined } | { p
 }
 
 function testPostgres(connStr: string, stop: () => void): TestPostgres {
+  const connStrFor = (database: string) => {
+    const url = new URL(connStr);
+    url.pathname = `/${database}`;
+    return url.toString();
+  };
   return {
     connStr,
-    psql: (sql) => execFileSync('psql', ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', connStr, '-c', sql], { encoding: 'utf8' }).trim(),
+    connStrFor,
+    psql: (sql, database) =>
+      execFileSync('psql', ['-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', database ? connStrFor(database) : connStr, '-c', sql], { encoding: 'utf8' }).trim(),
     uniqueSchema: (label) => `${label}_${randomBytes(4).toString('hex')}`,
     stop,
   };
