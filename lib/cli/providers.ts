@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { installProviders } from '../providers/mirror';
+import { PROVIDERS_SERVE_USAGE, runProvidersServe } from './providers-serve';
 
 export const PROVIDERS_USAGE = `Usage: workzone-cpr providers install [--dir DIR] [--cli-config FILE]
 
@@ -11,7 +12,9 @@ Installs the workzone and kmdlogic providers into a terraform filesystem mirror 
 CLI configuration that uses it.
   --dir DIR          mirror directory (default: terraform's implied local mirror,
                      ~/.terraform.d/plugins, which terraform uses when you have no CLI config)
-  --cli-config FILE  also write the CLI configuration to FILE; point TF_CLI_CONFIG_FILE at it`;
+  --cli-config FILE  also write the CLI configuration to FILE; point TF_CLI_CONFIG_FILE at it
+
+${PROVIDERS_SERVE_USAGE}`;
 
 /** terraform's implied local mirror directory on this OS. */
 export function impliedMirrorDir(): string {
@@ -22,6 +25,7 @@ export function impliedMirrorDir(): string {
 
 export async function runProviders(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === 'serve' || command === 'stop') return runProvidersServe(command, rest);
   const { values } = parseArgs({
     args: rest,
     options: { dir: { type: 'string' }, 'cli-config': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
