@@ -9,14 +9,19 @@ import { PROVIDERS_SERVE_USAGE, runProvidersServe } from './providers-serve';
 export const PROVIDERS_USAGE = `Usage: workzone-cpr providers install [--dir DIR] [--cli-config FILE]
 
 Installs the workzone and kmdlogic providers into a terraform filesystem mirror and prints the terraform
-CLI configuration that uses it.
-  --dir DIR          mirror directory (default: terraform's implied local mirror,
-                     ~/.terraform.d/plugins, which terraform uses when you have no CLI config)
+CLI configuration that uses it. Needs no network and no input; running it again changes nothing.
+  --dir DIR          mirror directory (default: terraform's implied local mirror ~/.terraform.d/plugins,
+                     %APPDATA%\\terraform.d\\plugins on Windows; terraform init finds the providers there
+                     with no CLI config, unless yours has a provider_installation block)
   --cli-config FILE  also write the CLI configuration to FILE; point TF_CLI_CONFIG_FILE at it
 
 ${PROVIDERS_SERVE_USAGE}`;
 
-/** terraform's implied local mirror directory on this OS. */
+/**
+ * terraform's implied local mirror directory on this OS: terraform >= 0.13 searches it when the CLI config
+ * has no provider_installation block (on Linux also $XDG_DATA_HOME/terraform/plugins, default
+ * ~/.local/share/terraform/plugins; pass that as --dir to use it instead).
+ */
 export function impliedMirrorDir(): string {
   return process.platform === 'win32'
     ? join(process.env.APPDATA ?? homedir(), 'terraform.d', 'plugins')
@@ -38,7 +43,12 @@ export async function runProviders(argv: string[]): Promise<void> {
   }
   const dir = resolve(values.dir ?? impliedMirrorDir());
   const { cliConfig } = await installProviders({ dir });
-  if (values['cli-config']) writeFileSync(values['cli-config'], cliConfig);
-  console.error(`Installed the workzone and kmdlogic providers into ${dir}.`);
+  const configFile = values['cli-config'] && resolve(values['cli-config']);
+  if (configFile) writeFileSync(configFile, cliConfig);
+  console.error(
+    values.dir === undefined
+      ? `Installed the workzone and kmdlogic providers into ${dir}, terraform's implied local mirror: terraform init finds them with no CLI config.`
+      : `Installed the workzone and kmdlogic providers into ${dir}. Use it with TF_CLI_CONFIG_FILE=${configFile ?? '<a file holding the CLI config below>'}.`,
+  );
   console.log(cliConfig);
 }

@@ -4,8 +4,13 @@
  *
  * Layout (unpacked): <dir>/<host>/<namespace>/<type>/<version>/<os>_<arch>/terraform-provider-<type>_v<version>.
  * A bundle is a script, so the same file serves every platform. No heavy imports: the CLI calls this.
+ *
+ * Lock-file stability: for an unpacked mirror terraform records an "h1:" hash of each platform directory
+ * (file names and contents, not modes or times). Every platform directory holds exactly one file, the
+ * bundle under a fixed name, so the hash depends on the bundle's bytes only: the same on every install,
+ * into any directory, on every platform.
  */
-import { chmod, copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 
 export const PLATFORMS = ['linux_amd64', 'linux_arm64', 'darwin_amd64', 'darwin_arm64', 'windows_amd64'] as const;
@@ -80,6 +85,8 @@ export async function installProviders(options: InstallOptions): Promise<{ dir: 
     const [, , type] = manifest.source.split('/');
     for (const platform of PLATFORMS) {
       const target = join(dir, ...manifest.source.split('/'), manifest.version, platform);
+      // Start empty: a stray file left in the platform directory would change terraform's hash.
+      await rm(target, { recursive: true, force: true });
       await mkdir(target, { recursive: true });
       const executable = join(target, `terraform-provider-${type}_v${manifest.version}`);
       await copyFile(join(bundleDir, manifest.file), executable);

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -172,6 +172,21 @@ output "name" { value = data.workzone_user.cpr_batch.name }
     } finally {
       await wz.close();
     }
+  });
+
+  it("without --dir installs into terraform's implied local mirror under HOME; again, the same bytes and nothing else", async () => {
+    const platformDir = join(tmp, '.terraform.d/plugins/workzone-cpr.local/cpr/workzone/0.1.0/darwin_arm64');
+    const first = await run(['providers', 'install']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("terraform's implied local mirror");
+    expect(readdirSync(platformDir)).toEqual(['terraform-provider-workzone_v0.1.0']);
+    // A stray file in a platform directory would change terraform's h1 hash of it: a new install clears it.
+    writeFileSync(join(platformDir, '.DS_Store'), 'x');
+    const second = await run(['providers', 'install']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(readdirSync(platformDir)).toEqual(['terraform-provider-workzone_v0.1.0']);
+    expect(readFileSync(join(platformDir, 'terraform-provider-workzone_v0.1.0'))).toEqual(readFileSync(join(pkg, 'dist/providers/terraform-provider-workzone.js')));
   });
 
   it('refuses an unknown subcommand with exit code 2 and the usage', async () => {

@@ -1,0 +1,302 @@
+/**
+ * The package as another project gets it. From a copy of the sources without dist/ (as a clean clone),
+ * `npm pack` builds and packs the tarball; a consumer project in a temporary folder installs it, compiles
+ * its own stack (test/consumer/fixture: CprUpdateSetup twice, two environments, beside resources that
+ * use its outputs), installs our providers with the one documented step and deploys with
+ * `cdktf deploy --auto-approve --skip-provider-lock` against two WorkZone emulators started by the
+ * consumer's own `workzone-cpr emulators`, then destroys. The README's plain-HCL flow runs with the
+ * packed CLI too, once with --dir/--cli-config and once into terraform's implied local mirror with no CLI
+ * config, and the lock files terraform writes are compared byte for byte.
+ *
+ * Every command runs with a minimal environment, as a pipeline agent would: PATH, a fresh HOME, and what
+ * the README says to set. Only npm keeps the real HOME (its cache: `npm ci` just filled it).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { WorkZoneClient } from '../../lib/providers/workzone/client';
+
+jest.setTimeout(240_000);
+
+const repo = join(__dirname, '../..');
+const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+const root = mkdtempSync(join(tmpdir(), 'workzone-cpr-consumer-'));
+const consumer = join(root, 'consumer');
+const stackDir = join(consumer, 'cdktf.out/stacks/cpr-environments');
+const cli = join(consumer, 'node_modules/.bin/workzone-cpr');
+const cdktf = join(repo, 'node_modules/.bin/cdktf'); // the consumer's devDependency; taken from here to stay offline
+const children: ChildProcess[] = [];
+const timings: Record<string, string> = {};
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function ok(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const started = Date.now();
+  const r = await run(file, args, cwd, env);
+  const step = `${basename(file)} ${args.slice(0, 2).join(' ')}`;
+  timings[step] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  if (r.code !== 0) throw new Error(`${step} failed (${r.code}) in ${cwd}:\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+}
+
+/** A pipeline agent's environment: PATH, an empty HOME, no terraform or npm settings of this machine. */
+function agentEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  mkdirSync(home, { recursive: true });
+  return { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir(), CHECKPOINT_DISABLE: '1', CI: '1', ...extra };
+}
+
+/** npm with the machine's HOME (its cache) but none of the npm_* settings jest may have inherited. */
+function npmEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && !/^TF_/.test(k)));
+}
+
+/** The sources as a clean clone has them: no dist/, no node_modules (linked, as `npm ci` made it). */
+function cleanCopy(dest: string): void {
+  const skipped = new Set(['node_modules', 'dist', '.git', 'cdktf.out', '.sandbox', '.terraform', '.mirror', '.gen', 'coverage']);
+  cpSync(repo, dest, {
+    recursive: true,
+    filter: (from) => from === repo || !(skipped.has(basename(from)) || /\.(tfstate|tfstate\.backup|tgz)$/.test(from)),
+  });
+  symlinkSync(join(repo, 'node_modules'), join(dest, 'node_modules'), 'dir');
+}
+
+interface Emulators {
+  readonly workzone: { url: string; tokenUrl: string; username: string; password: string };
+  readonly kmdLogic: { url: string; tokenUrl: string; clientId: string; clientSecret: string; subscriptionId: string; productId: string };
+}
+
+/** The consumer's `workzone-cpr emulators --json` in the background; resolves with its first line. */
+function startEmulators(): Promise<Emulators> {
+  const child = spawn(cli, ['emulators', '--json'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'], env: agentEnv(join(root, 'home-emulators')) });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
+    });
+    child.on('exit', (code) => reject(new Error(`workzone-cpr emulators exited (${code}): ${err}`)));
+  });
+}
+
+/** The OAuth clients a WorkZone emulator holds, by client id (its admin OData API). */
+async function clientIds(wz: Emulators['workzone']): Promise<string[]> {
+  const auth = Buffer.from(`${wz.username}:${wz.password}`).toString('base64');
+  const res = await fetch(`${wz.url}/odata/OAuthClients`, { headers: { Authorization: `Basic ${auth}`, Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET OAuthClients: ${res.status}`);
+  return ((await res.json()) as { value: { ClientId: string }[] }).value.map((c) => c.ClientId).sort();
+}
+
+async function tokenWorks(wz: Emulators['workzone'], clientId: string, secret: string): Promise<boolean> {
+  const api = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }, { httpOptions: { retryMaxMs: 2000 } });
+  try {
+    return (await api.requestToken(undefined, clientId, secret)).ok;
+  } finally {
+    api.close();
+  }
+}
+
+const h1Of = (lock: string, source: string) => new RegExp(`provider "${source}" \\{[^}]*?"(h1:[^"]+)"`).exec(lock)?.[1];
+
+let tarball: string;
+let packed: { path: string }[];
+let test: Emulators;
+let prod: Emulators;
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  rmSync(root, { recursive: true, force: true });
+  console.log(`consumer test steps: ${JSON.stringify(timings)}`);
+});
+
+describe('the packed package in a consumer project', () => {
+  it('npm pack builds from a clean copy (prepack): JavaScript with declarations, CLI, provider bundles; no sources or tests', async () => {
+    const src = join(root, 'src');
+    cleanCopy(src);
+    const out = await ok('npm', ['pack', '--json', '--pack-destination', root], src, npmEnv());
+    const [info] = JSON.parse(out.slice(out.search(/^\[/m)));
+    tarball = join(root, info.filename);
+    packed = info.files;
+    timings.tarball = `${(info.size / 1024).toFixed(0)} KiB, ${info.entryCount} files, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked`;
+    const paths = new Set(packed.map((f) => f.path));
+
+    for (const expected of [
+      'package.json',
+      'README.md',
+      'CHANGELOG.md',
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/lib/cli/main.js',
+      'dist/providers/terraform-provider-workzone.js',
+      'dist/providers/terraform-provider-workzone.json',
+      'dist/providers/terraform-provider-kmdlogic.js',
+      'dist/providers/terraform-provider-kmdlogic.json',
+      'examples/resources/workzone_oauth_client/resource.tf',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+    const unwanted = [...paths].filter(
+      (p) => /^(lib|test|scripts|bench|node_modules|proto)\//.test(p) || (p.endsWith('.ts') && !p.endsWith('.d.ts')) || p === 'dist/main.js',
+    );
+    expect(unwanted).toEqual([]);
+    const undeclared = [...paths].filter((p) => p.startsWith('dist/lib/') && p.endsWith('.js') && !paths.has(p.replace(/\.js$/, '.d.ts')));
+    expect(undeclared).toEqual([]);
+  });
+
+  it('installs into a consumer project with only its runtime dependencies; the exports and the CLI load from there', async () => {
+    mkdirSync(consumer, { recursive: true });
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify({
+        name: 'consumer-stack',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'cdktf-workzone-cpr': `file:${tarball}`, cdktf: repoPackage.dependencies.cdktf, constructs: repoPackage.dependencies.constructs },
+      }),
+    );
+    await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], consumer, npmEnv());
+    for (const dev of Object.keys(repoPackage.devDependencies)) expect(existsSync(join(consumer, 'node_modules', dev))).toBe(false);
+
+    const exported = await ok(process.execPath, ['-e', 'console.log(JSON.stringify(Object.keys(require("cdktf-workzone-cpr")).sort()))'], consumer, agentEnv(join(root, 'home-load')));
+    expect(JSON.parse(exported)).toEqual(expect.arrayContaining(['ClientSecret', 'CprUpdateSetup', 'GeneratedSecret', 'KmdLogicSubscription', 'WorkZoneOAuthClient', 'kmdlogic', 'workzone']));
+    const help = await ok(cli, ['help'], consumer, agentEnv(join(root, 'home-load')));
+    expect(help).toContain('providers install');
+  });
+
+  it('compiles the consumer stack against the package declarations and synthesizes both environments', async () => {
+    for (const file of readdirSync(join(__dirname, 'fixture'))) copyFileSync(join(__dirname, 'fixture', file), join(consumer, file));
+    await ok(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer, agentEnv(join(root, 'home-tsc')));
+    expect(existsSync(join(consumer, 'main.cjs'))).toBe(true);
+  });
+
+  let lock: string;
+  const prodSecret = `prod-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}x`;
+  let pipelineLog = '';
+  const secrets = [prodSecret];
+  let configuredLock: string;
+
+  it('deploys from a pipeline: the one provider step, TF_CLI_CONFIG_FILE, secrets as TF_VAR_, cdktf deploy --skip-provider-lock', async () => {
+    [test, prod] = await Promise.all([startEmulators(), startEmulators()]);
+    expect(await clientIds(test.workzone)).toEqual([]);
+    expect(await clientIds(prod.workzone)).toEqual([]);
+
+    const home = join(root, 'home-pipeline');
+    const logic = test.kmdLogic; // one KMD Logic for both environments
+    const env = agentEnv(home, {
+      TF_CLI_CONFIG_FILE: join(consumer, 'terraform.rc'),
+      KMDLOGIC_TOKEN_URL: logic.tokenUrl,
+      KMDLOGIC_API_URL: logic.url,
+      TF_VAR_prod_cpr_client_secret: prodSecret,
+    });
+    for (const [name, e] of [['test', test], ['prod', prod]] as const) {
+      Object.assign(env, {
+        [`TF_VAR_workzone_${name}_url`]: e.workzone.url,
+        [`TF_VAR_workzone_${name}_username`]: e.workzone.username,
+        [`TF_VAR_workzone_${name}_password`]: e.workzone.password,
+        [`TF_VAR_${name}_kmd_logic_client_id`]: logic.clientId,
+        [`TF_VAR_${name}_kmd_logic_client_secret`]: logic.clientSecret,
+        [`TF_VAR_${name}_kmd_logic_subscription_id`]: logic.subscriptionId,
+        [`TF_VAR_${name}_kmd_logic_product_id`]: logic.productId,
+      });
+    }
+    pipelineLog += await ok('npx', ['workzone-cpr', 'providers', 'install', '--dir', './terraform-mirror', '--cli-config', './terraform.rc'], consumer, env);
+    pipelineLog += await ok(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, env);
+
+    const outputs = JSON.parse(await ok('terraform', ['output', '-json'], stackDir, env));
+    expect(Object.keys(outputs)).toHaveLength(14); // six identifiers and the module config, per environment
+    for (const [name, e] of [['test', test], ['prod', prod]] as const) {
+      expect(outputs[`${name}_module_config`].value).toEqual({
+        environment: name,
+        cpr_client_id: `cpr-update-${name}`,
+        kmd_logic_subscription_id: logic.subscriptionId,
+        kmd_logic_product_id: logic.productId,
+      });
+      expect(outputs[`${name}_cpr_client_secret`].sensitive).toBe(true);
+      expect(outputs[`${name}_kmd_logic_client_secret`].sensitive).toBe(true);
+      expect(await clientIds(e.workzone)).toEqual([`cpr-update-${name}`]); // each environment its own WorkZone
+      const secret = outputs[`${name}_cpr_client_secret`].value;
+      expect(await tokenWorks(e.workzone, `cpr-update-${name}`, secret)).toBe(true);
+      if (name === 'prod') expect(secret === prodSecret).toBe(true); // (no secret in a failure message)
+      secrets.push(secret);
+    }
+    secrets.push(test.workzone.password, prod.workzone.password, logic.clientSecret);
+    expect(secrets.filter((secret) => pipelineLog.includes(secret)).length).toBe(0); // none in the pipeline's log
+
+    lock = readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8');
+    expect(h1Of(lock, 'workzone-cpr.local/cpr/workzone')).toBeDefined();
+    expect(h1Of(lock, 'workzone-cpr.local/cpr/kmdlogic')).toBeDefined();
+
+    // The next run of the pipeline: install again, init with the committed lock file, nothing to change.
+    await ok('npx', ['workzone-cpr', 'providers', 'install', '--dir', './terraform-mirror', '--cli-config', './terraform.rc'], consumer, env);
+    await ok('terraform', ['init', '-input=false', '-no-color'], stackDir, env);
+    expect(readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8')).toBe(lock);
+    const again = await run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stackDir, env);
+    expect(again.code).toBe(0);
+
+    await ok('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], stackDir, env);
+    expect(await clientIds(test.workzone)).toEqual([]);
+    expect(await clientIds(prod.workzone)).toEqual([]);
+  });
+
+  /** The README's plain-HCL flow on the package's own example, with the packed CLI. */
+  async function hclApply(home: string, extra: Record<string, string>): Promise<string> {
+    const dir = mkdtempSync(join(root, 'hcl-'));
+    copyFileSync(join(consumer, 'node_modules/cdktf-workzone-cpr/examples/resources/workzone_oauth_client/resource.tf'), join(dir, 'main.tf'));
+    const env = agentEnv(home, {
+      WORKZONE_URL: test.workzone.url,
+      WORKZONE_USERNAME: test.workzone.username,
+      WORKZONE_PASSWORD: test.workzone.password,
+      TF_VAR_cpr_client_secret: prodSecret,
+      TF_VAR_cpr_client_secret_wo: `${prodSecret}-wo`,
+      ...extra,
+    });
+    await ok('terraform', ['init', '-input=false', '-no-color'], dir, env);
+    await ok('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], dir, env);
+    expect(JSON.parse(await ok('terraform', ['output', '-json'], dir, env)).cpr_client_id.value).toBe('cpr-update');
+    expect(await clientIds(test.workzone)).toEqual(['cpr-update', 'cpr-update-generated', 'cpr-update-wo']);
+    await ok('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], dir, env);
+    expect(await clientIds(test.workzone)).toEqual([]);
+    return readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8');
+  }
+
+  it('plain HCL: providers install --dir --cli-config, then terraform init and apply', async () => {
+    configuredLock = await hclApply(join(root, 'home-hcl'), { TF_CLI_CONFIG_FILE: join(consumer, 'terraform.rc') });
+    expect(h1Of(configuredLock, 'workzone-cpr.local/cpr/workzone')).toBe(h1Of(lock, 'workzone-cpr.local/cpr/workzone'));
+  });
+
+  it("plain HCL with no CLI config: providers install into terraform's implied local mirror; the same lock file from any install", async () => {
+    // No TF_CLI_CONFIG_FILE and an empty HOME: terraform has no CLI config at all.
+    const home = join(root, 'home-implied');
+    const mirrorFile = join(home, '.terraform.d/plugins/workzone-cpr.local/cpr/workzone/0.1.0/linux_amd64/terraform-provider-workzone_v0.1.0');
+    await ok(cli, ['providers', 'install'], consumer, agentEnv(home));
+    const first = readFileSync(mirrorFile);
+    await ok(cli, ['providers', 'install'], consumer, agentEnv(home));
+    expect(readFileSync(mirrorFile).equals(first)).toBe(true);
+    expect(first.equals(readFileSync(join(consumer, 'node_modules/cdktf-workzone-cpr/dist/providers/terraform-provider-workzone.js')))).toBe(true);
+    const impliedLock = await hclApply(home, {});
+
+    // The XDG data directory is an implied mirror too; a third install, another directory, the same lock.
+    const xdgHome = join(root, 'home-xdg');
+    const xdgData = join(root, 'xdg-data');
+    await ok(cli, ['providers', 'install', '--dir', join(xdgData, 'terraform/plugins')], consumer, agentEnv(xdgHome));
+    const xdgLock = await hclApply(xdgHome, { XDG_DATA_HOME: xdgData });
+
+    expect(impliedLock).toBe(configuredLock);
+    expect(xdgLock).toBe(configuredLock);
+  });
+});
