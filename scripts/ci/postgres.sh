@@ -13,7 +13,7 @@ set -euo pipefail
 DATABASE=terraform_backend
 SUPERUSER=postgres
 
-die() { echo "postgres.sh: $*" >&2; exit "${2:-1}"; }
+die() { echo "postgres.sh: $1" >&2; exit "${2:-1}"; }
 
 # Directory holding initdb/pg_ctl: $PG_BIN, else Debian's newest /usr/lib/postgresql/<v>/bin, else PATH.
 find_bin() {

@@ -109,7 +109,8 @@ describe('with the pg backend', () => {
 
     wz.faults.set({ latencyMs: 800 }); // every WorkZone call takes 0.8 s: deploy-a holds the lock for several seconds
     const started = Date.now();
-    const first = a.tf(applyArgs, lockTimeoutEnv('60s')); // may wait for other test files creating their first state
+    // lockTimeoutEnv: other test files may be creating their first state in this database (see README).
+    const first = a.tf(applyArgs, lockTimeoutEnv('60s')).then((r) => (wz.faults.reset(), r));
     await waitFor('deploy-a to take the state lock', () => locksHeldBy('deploy-a') > 0);
     const lockedAt = Date.now();
 
