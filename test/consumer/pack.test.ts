@@ -43,12 +43,14 @@ function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv):
   });
 }
 
-async function ok(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs a command that must succeed; returns its stdout (and its stderr to `log` when given). */
+async function ok(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log?: string[]): Promise<string> {
   const started = Date.now();
   const r = await run(file, args, cwd, env);
   const step = `${basename(file)} ${args.slice(0, 2).join(' ')}`;
   timings[step] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (r.code !== 0) throw new Error(`${step} failed (${r.code}) in ${cwd}:\n${r.stderr}\n${r.stdout}`);
+  log?.push(r.stdout, r.stderr);
   return r.stdout;
 }
 
@@ -178,7 +180,7 @@ describe('the packed package in a consumer project', () => {
     expect(help).toContain('providers install');
   });
 
-  it('compiles the consumer stack against the package declarations and synthesizes both environments', async () => {
+  it('compiles the consumer stack (TypeScript, node16 resolution through "exports") against the package declarations', async () => {
     for (const file of readdirSync(join(__dirname, 'fixture'))) copyFileSync(join(__dirname, 'fixture', file), join(consumer, file));
     await ok(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer, agentEnv(join(root, 'home-tsc')));
     expect(existsSync(join(consumer, 'main.cjs'))).toBe(true);
@@ -186,7 +188,7 @@ describe('the packed package in a consumer project', () => {
 
   let lock: string;
   const prodSecret = `prod-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}x`;
-  let pipelineLog = '';
+  const pipelineLog: string[] = [];
   const secrets = [prodSecret];
   let configuredLock: string;
 
@@ -214,8 +216,8 @@ describe('the packed package in a consumer project', () => {
         [`TF_VAR_${name}_kmd_logic_product_id`]: logic.productId,
       });
     }
-    pipelineLog += await ok('npx', ['workzone-cpr', 'providers', 'install', '--dir', './terraform-mirror', '--cli-config', './terraform.rc'], consumer, env);
-    pipelineLog += await ok(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, env);
+    await ok('npx', ['workzone-cpr', 'providers', 'install', '--dir', './terraform-mirror', '--cli-config', './terraform.rc'], consumer, env, pipelineLog);
+    await ok(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, env, pipelineLog);
 
     const outputs = JSON.parse(await ok('terraform', ['output', '-json'], stackDir, env));
     expect(Object.keys(outputs)).toHaveLength(14); // six identifiers and the module config, per environment
@@ -235,7 +237,9 @@ describe('the packed package in a consumer project', () => {
       secrets.push(secret);
     }
     secrets.push(test.workzone.password, prod.workzone.password, logic.clientSecret);
-    expect(secrets.filter((secret) => pipelineLog.includes(secret)).length).toBe(0); // none in the pipeline's log
+    const logText = pipelineLog.join('\n');
+    expect(logText).toContain('cpr-update-prod'); // the log is there ...
+    expect(secrets.filter((secret) => logText.includes(secret)).length).toBe(0); // ... and holds no secret
 
     lock = readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8');
     expect(h1Of(lock, 'workzone-cpr.local/cpr/workzone')).toBeDefined();
