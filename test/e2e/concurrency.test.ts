@@ -123,8 +123,10 @@ describe('with the pg backend', () => {
     expect(locksHeldBy('deploy-a')).toBeGreaterThan(0); // it failed because deploy-a still held the lock
 
     // deploy-c, -lock-timeout=60s: waits for deploy-a, then plans against the state deploy-a wrote.
-    const third = c.tf([...applyArgs, '-lock-timeout=60s']);
-    await waitFor('deploy-c to ask for the lock', () => Number(db.psql(`select count(*) from pg_stat_activity where application_name = 'deploy-c'`)) > 0);
+    let thirdDone = false;
+    const third = c.tf([...applyArgs, '-lock-timeout=60s']).finally(() => (thirdDone = true));
+    await waitFor('deploy-c to connect', () => thirdDone || Number(db.psql(`select count(*) from pg_stat_activity where application_name = 'deploy-c'`)) > 0);
+    const heldWhenThirdConnected = locksHeldBy('deploy-a') > 0; // reported, not asserted: it depends on timing
     const [r1, r3] = await Promise.all([first.then((r) => ({ ...r, at: Date.now() })), third.then((r) => ({ ...r, at: Date.now() }))]);
     expect(r1.code).toBe(0);
     expect(changeSummary(r1.stdout)).toMatchObject({ add: 5, change: 0, remove: 0 });
@@ -132,7 +134,8 @@ describe('with the pg backend', () => {
     expect(changeSummary(r3.stdout)).toMatchObject({ add: 0, change: 0, remove: 0 });
     console.log(
       `lock test: deploy-a held the lock ${((r1.at - lockedAt) / 1000).toFixed(1)} s (apply ${((r1.at - started) / 1000).toFixed(1)} s); ` +
-        `deploy-b failed with "${lockError?.summary}"; deploy-c waited and finished ${((r3.at - r1.at) / 1000).toFixed(1)} s after deploy-a, with no changes`,
+        `deploy-b failed with "${lockError?.summary}"; deploy-c connected while deploy-a held the lock: ${heldWhenThirdConnected}, ` +
+        `finished ${((r3.at - r1.at) / 1000).toFixed(1)} s after deploy-a, with no changes`,
     );
 
     wz.faults.reset();
