@@ -160,9 +160,22 @@ export function synthStack(root: string, name: string, build: (stack: import('cd
   const { App, TerraformStack } = require('cdktf') as typeof import('cdktf');
   const outdir = join(root, `synth-${name}`);
   const app = new App({ outdir });
-  build(new TerraformStack(app, name));
+  const stack = new TerraformStack(app, name);
+  build(stack);
+  keepStateInWorkdir(stack);
   app.synth();
   return readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+}
+
+/**
+ * Without a backend, cdktf writes a local backend at `<process cwd>/terraform.<stack>.tfstate`, an absolute
+ * path: every test run (and every concurrent one) with that stack name would share one state file in the
+ * repository (lock errors, plans and destroys acting on another run's resources). Call this after adding
+ * the stack's content: a stack without a backend keeps its state in terraform's working directory.
+ */
+export function keepStateInWorkdir(stack: import('cdktf').TerraformStack): void {
+  const { LocalBackend, TerraformBackend } = require('cdktf') as typeof import('cdktf');
+  if (!stack.node.findAll().some((c) => TerraformBackend.isBackend(c))) new LocalBackend(stack, { path: 'terraform.tfstate' });
 }
 
 /** A PostgreSQL database for terraform's `pg` backend. */

@@ -12,7 +12,7 @@ import { WorkzoneProvider } from '../../lib/bindings/workzone';
 import { ClientSecret, CprUpdateSetup, KmdLogicSubscription, type ProductIdCheck } from '../../lib/constructs';
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../lib/emulators/kmdlogic';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
-import { terraformHarness, Workdir, type Harness } from './harness';
+import { keepStateInWorkdir, terraformHarness, Workdir, type Harness } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -30,6 +30,7 @@ function synth(clientId: string, productIdCheck?: ProductIdCheck): string {
   new WorkzoneProvider(stack, 'workzone'); // configured from WORKZONE_* in the environment
   const kmdLogic = new KmdLogicSubscription(stack, 'KmdLogic', { variablePrefix: 'logic', productIdCheck });
   new CprUpdateSetup(stack, 'CprUpdate', { clientId, clientSecret: ClientSecret.fromVariable('cpr_client_secret'), kmdLogic });
+  keepStateInWorkdir(stack);
   app.synth();
   return readFileSync(join(harness.root, `synth-${name}`, 'stacks', name, 'cdk.tf.json'), 'utf8');
 }

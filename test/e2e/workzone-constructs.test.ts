@@ -13,7 +13,7 @@ import { ClientSecret, CprUpdateSetup } from '../../lib/constructs';
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../lib/emulators/kmdlogic';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
 import { WorkZoneClient } from '../../lib/providers/workzone/client';
-import { terraformHarness, type Harness } from './harness';
+import { keepStateInWorkdir, terraformHarness, type Harness } from './harness';
 
 jest.setTimeout(240_000);
 
@@ -27,6 +27,7 @@ function synth(name: string, build: (stack: TerraformStack) => void): string {
   const app = new App({ outdir: join(harness.root, `synth-${name}`) });
   const stack = new TerraformStack(app, name);
   build(stack);
+  keepStateInWorkdir(stack);
   app.synth();
   return readFileSync(join(harness.root, `synth-${name}`, 'stacks', name, 'cdk.tf.json'), 'utf8');
 }
