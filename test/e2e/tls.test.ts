@@ -172,9 +172,13 @@ describe('providers over HTTPS with a private CA', () => {
     expect(r.diags.find((d) => d.summary === 'TLS certificate checks are off for WorkZone')!.detail).toMatch(/anyone on the network path can read the credentials/);
   });
 
-  it('destroys over HTTPS', async () => {
+  it('destroys over HTTPS; the CLI request log (--log) holds no secret', async () => {
     await w.ok(['destroy', '-auto-approve', '-input=false', '-no-color']);
     expect((await w.state()).size).toBe(0);
+    expect(emulatorLog).toMatch(/\[kmdlogic\] POST \/clientcredentials\/token 200/);
+    const basic = Buffer.from(`${info.workzone.username}:${info.workzone.password}`).toString('base64');
+    const leaked = [SECRET, info.workzone.password, info.kmdLogic.clientSecret, basic].filter((s) => emulatorLog.includes(s));
+    expect(leaked.length).toBe(0);
   });
 });
 

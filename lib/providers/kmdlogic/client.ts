@@ -238,10 +238,10 @@ export class KmdLogicClient {
     return new KmdLogicError('unexpected', `Could not ${op}`, `KMD Logic answered HTTP ${res.status}.${this.said(res, ' Server: ')}`, res.status);
   }
 
-  /** The server's message, scrubbed of anything secret we sent. */
+  /** The server's message, scrubbed of anything secret we sent (a server may echo the request). */
   private said(res: HttpResponse, prefix: string): string {
     const message = serverMessage(res.json(), res.text());
-    return message ? `${prefix}${scrub(message, [this.o.clientSecret])}` : '';
+    return message ? `${prefix}${scrub(message, [this.o.clientSecret, this.tokens.current()])}` : '';
   }
 }
 

@@ -25,10 +25,12 @@ export class KmdLogicError extends DiagnosticError {
   }
 }
 
-/** Removes every given secret from text a server sent us, and caps its length. */
+/** Removes every given secret, and credentials in HTTP auth header form, from text a server sent us, and caps its length. */
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
+  // A server that echoes requests would show our Authorization header (the access token).
+  out = out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 ***');
   out = out.replace(/\s+/g, ' ').trim();
   return out.length > 300 ? `${out.slice(0, 300)}…` : out;
 }

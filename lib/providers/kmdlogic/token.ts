@@ -42,6 +42,11 @@ export class TokenSource {
     return this.cached.accessToken;
   }
 
+  /** The access token held now, if any: for scrubbing server messages that might echo it. */
+  current(): string | undefined {
+    return this.cached?.accessToken;
+  }
+
   /** Forgets `accessToken` if it is still the cached one (the API refused it: revoked or rolled over). */
   invalidate(accessToken: string): void {
     if (this.cached?.accessToken === accessToken) this.cached = undefined;

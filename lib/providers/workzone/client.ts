@@ -278,10 +278,12 @@ export class WorkZoneClient {
     const what = `requesting a token for OAuth client "${clientId}"`;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    let basic: string | undefined;
     if (auth === 'basic') {
       // RFC 6749 §2.3.1: form-urlencode id and secret, then Basic.
       const enc = (s: string) => new URLSearchParams({ v: s }).toString().slice(2);
       headers.Authorization = `Basic ${Buffer.from(`${enc(clientId)}:${enc(secret)}`, 'utf8').toString('base64')}`;
+      basic = headers.Authorization.slice(6);
     } else {
       form.set('client_id', clientId);
       form.set('client_secret', secret);
@@ -293,7 +295,7 @@ export class WorkZoneClient {
       return { ok: true, tokenType: String(body.token_type ?? 'Bearer'), ...(typeof body.expires_in === 'number' ? { expiresIn: body.expires_in } : {}) };
     }
     if ((res.status === 400 || res.status === 401) && body && typeof body.error === 'string') {
-      const description = typeof body.error_description === 'string' ? scrub(body.error_description, [secret]) : undefined;
+      const description = typeof body.error_description === 'string' ? scrub(body.error_description, [secret, basic]) : undefined;
       return { ok: false, status: res.status, error: body.error, ...(description ? { description } : {}) };
     }
     if (res.status === 404) {
@@ -347,7 +349,7 @@ export class WorkZoneClient {
   }
 
   private transportError(what: string, err: HttpRequestError, urlSetting: 'url' | 'token_url'): DiagnosticError {
-    const detail = scrub(err.message, [this.settings.password]);
+    const detail = scrub(err.message, [this.settings.password, this.auth.slice(6)]);
     switch (err.kind) {
       case 'tls':
         if (/ALTNAME/.test(err.code ?? '')) {
@@ -396,7 +398,7 @@ export class WorkZoneClient {
   private failure(what: string, res: HttpResponse, secrets: (string | undefined)[] = []): DiagnosticError {
     const body = res.json() as { error?: { code?: unknown; message?: unknown } } | undefined;
     const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
-    const message = typeof body?.error?.message === 'string' ? scrub(body.error.message, [...secrets, this.settings.password]) : undefined;
+    const message = typeof body?.error?.message === 'string' ? scrub(body.error.message, [...secrets, this.settings.password, this.auth.slice(6)]) : undefined;
     if (res.status === 400) {
       return new DiagnosticError(`WorkZone rejected ${what}`, `${message ?? 'HTTP 400 Bad Request'}${code ? ` (${code})` : ''}.`, code === 'UserNotFound' ? ['user'] : undefined);
     }
@@ -464,10 +466,12 @@ function etagOf(what: string, res: HttpResponse, body: Record<string, unknown>):
 }
 
 /** Replaces any known secret in a text coming from the server (servers should not echo them; be sure). */
+/** Removes the given secrets, and any credentials in HTTP auth header form, from text a server sent. */
 function scrub(text: string, secrets: (string | undefined)[]): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  return out;
+  // A server that echoes requests would show our Authorization header (base64 of user:password).
+  return out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 ***');
 }
 
 function trimSlashes(s: string): string {
