@@ -23,7 +23,7 @@
  * not change the exit code: they are findings, reported in the table and under `misses` in the JSON.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SECTIONS } from './sections';
 import { setUpTerraform, type TerraformSetup } from './support/terraform';
@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   };
 
   const started = Date.now();
+  // Other work on the machine shows in every figure: the load average before and after says how much.
+  const loadBefore = loadavg()[0];
   const done: { title: string; rows: readonly Row[] }[] = [];
   const sections: Record<string, unknown> = {};
   let failed = false;
@@ -104,10 +106,12 @@ async function main(): Promise<void> {
   }
 
   const misses = done.flatMap((d) => d.rows.filter((r) => r.pass === false).map((r) => r.figure));
+  const loadAfter = loadavg()[0];
   console.log(table(done));
+  console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)} on ${cpus().length} CPUs; ${misses.length} target(s) missed`);
   console.log(
     JSON.stringify({
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, quick },
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, quick, loadBefore: Number(loadBefore.toFixed(2)), loadAfter: Number(loadAfter.toFixed(2)) },
       totalSeconds: Math.round((Date.now() - started) / 100) / 10,
       sections,
       misses,

@@ -40,7 +40,7 @@ export const latencySection: Section = {
       // Interleaved, so that the machine's drift hits all alike: the same apply without latency (terraform's
       // and the providers' own cost), with 20 ms, and with 200 ms (a check: there the latency outweighs the
       // noise of a busy 2-core machine, so the share of ideal that parallelism reaches is visible).
-      const reps = ctx.quick ? 1 : 4;
+      const reps = ctx.quick ? 1 : 3;
       const latencies = [0, LATENCY_MS, CHECK_LATENCY_MS];
       const times = new Map<number, number[]>(latencies.map((l) => [l, []]));
       const requests = new Map<number, number>();

@@ -7,7 +7,6 @@
  * Each count runs the cycle init, plan (creates), apply, plan -detailed-exitcode (no change, with
  * refresh), destroy, in a fresh working directory; small counts repeat the cycle and report medians.
  */
-import { join } from 'node:path';
 import { startWorkZoneEmulator } from '../../lib/emulators/workzone';
 import { peakMemory } from '../support/peak-memory';
 import { oauthClientsConfig, terraformDataConfig } from '../support/configs';
@@ -20,7 +19,7 @@ const STEPS: readonly Step[] = ['plan', 'apply', 'noChangePlan', 'destroy'];
 const STEP_LABEL: Record<Step, string> = { plan: 'plan', apply: 'apply', noChangePlan: 'no-change plan', destroy: 'destroy' };
 
 /** Cycles per count: medians where cheap, one cycle where a cycle takes many seconds. */
-const cyclesFor = (count: number, quick: boolean) => (quick ? 1 : count <= 10 ? 5 : count <= 100 ? 2 : 1);
+const cyclesFor = (count: number, quick: boolean) => (quick ? 1 : count === 1 ? 5 : count <= 10 ? 3 : count <= 100 ? 2 : 1);
 
 async function cycle(w: BenchWorkdir, extraEnv: NodeJS.ProcessEnv = {}): Promise<Record<Step, number>> {
   const out = {} as Record<Step, number>;
