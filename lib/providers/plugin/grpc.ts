@@ -46,10 +46,10 @@ export function unframe(body: Buffer): Buffer {
   return body.subarray(5);
 }
 
-function trailersOnly(stream: http2.ServerHttp2Stream, status: number, message: string): void {
+function trailersOnly(stream: http2.ServerHttp2Stream, status: number, message: string, httpStatus = 200): void {
   if (stream.destroyed || stream.headersSent) return;
   stream.respond(
-    { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': String(status), 'grpc-message': encodeURIComponent(message) },
+    { ':status': httpStatus, 'content-type': 'application/grpc+proto', 'grpc-status': String(status), 'grpc-message': encodeURIComponent(message) },
     { endStream: true },
   );
 }
@@ -80,6 +80,12 @@ export function handleGrpcStreams(server: http2.Http2Server | http2.Http2SecureS
     const handler = options.handlers[path];
     if (!method || !handler) {
       trailersOnly(stream, Status.UNIMPLEMENTED, `unknown method ${path}`);
+      return;
+    }
+    // gRPC's HTTP/2 mapping: anything but application/grpc[+proto] is not a gRPC request (415).
+    const contentType = String(headers['content-type'] ?? '');
+    if (!/^application\/grpc(\+proto)?(;|$)/.test(contentType)) {
+      trailersOnly(stream, Status.INVALID_ARGUMENT, `content-type must be application/grpc, not ${JSON.stringify(contentType)}`, 415);
       return;
     }
     const chunks: Buffer[] = [];

@@ -101,15 +101,16 @@ export class ProviderService<Client> {
   }
 
   private resource(typeName: string) {
-    const block = this.definition.schema.resources[typeName];
-    const handler = this.definition.resources[typeName];
+    // Own properties only: "__proto__" or "constructor" from the wire must not find Object's members.
+    const block = ownProperty(this.definition.schema.resources, typeName);
+    const handler = ownProperty(this.definition.resources, typeName);
     if (!block || !handler) throw new DiagnosticError(`Unknown resource type ${typeName}`, `The ${this.definition.schema.name} provider has no resource type "${typeName}".`);
     return { block, handler };
   }
 
   private dataSource(typeName: string) {
-    const block = this.definition.schema.dataSources[typeName];
-    const handler = this.definition.dataSources[typeName];
+    const block = ownProperty(this.definition.schema.dataSources, typeName);
+    const handler = ownProperty(this.definition.dataSources, typeName);
     if (!block || !handler) throw new DiagnosticError(`Unknown data source ${typeName}`, `The ${this.definition.schema.name} provider has no data source "${typeName}".`);
     return { block, handler };
   }
@@ -123,6 +124,19 @@ export class ProviderService<Client> {
   private object(block: BlockSchema, dv: DynamicValue | undefined, c: Call): ObjectValue | null {
     const value = decodeObject(dv, block);
     c.secrets.addFrom(block, value);
+    return value;
+  }
+
+  /** Prior state: an object without its id is corrupt, as handlers find the remote object by it. */
+  private priorObject(block: BlockSchema, dv: DynamicValue | undefined, c: Call, typeName: string): ObjectValue | null {
+    const value = this.object(block, dv, c);
+    if (value && Object.prototype.hasOwnProperty.call(block.attributes, 'id') && (value.id === null || value.id === undefined)) {
+      throw new DiagnosticError(
+        'Corrupt resource state',
+        `The stored state of this ${typeName} has no id, so the object it describes cannot be found. Remove it with \`terraform state rm\` and import it again.`,
+        ['id'],
+      );
+    }
     return value;
   }
 
@@ -179,6 +193,9 @@ export class ProviderService<Client> {
     } catch {
       throw new DiagnosticError('Corrupt resource state', 'The stored state is not valid JSON.');
     }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new DiagnosticError('Corrupt resource state', `The stored state of ${req.type_name} is not a JSON object.`);
+    }
     const version = Number(req.version ?? 0);
     if (version > block.version) {
       throw new DiagnosticError(
@@ -194,7 +211,7 @@ export class ProviderService<Client> {
 
   private async read(req: Request, c: Call): Promise<Response> {
     const { block, handler } = this.resource(req.type_name);
-    const state = this.object(block, req.current_state, c);
+    const state = this.priorObject(block, req.current_state, c, req.type_name);
     c.fallback = { new_state: req.current_state, private: req.private };
     if (!state) return { new_state: NIL(block) };
     const priorPrivate = decodePrivate(req.private);
@@ -210,7 +227,7 @@ export class ProviderService<Client> {
 
   private async plan(req: Request, c: Call): Promise<Response> {
     const { block, handler } = this.resource(req.type_name);
-    const prior = this.object(block, req.prior_state, c);
+    const prior = this.priorObject(block, req.prior_state, c, req.type_name);
     const proposed = this.object(block, req.proposed_new_state, c);
     if (!proposed) return { planned_state: NIL(block), planned_private: req.prior_private };
     const config = this.requiredObject(block, req.config, c, 'configuration');
@@ -235,7 +252,7 @@ export class ProviderService<Client> {
 
   private async apply(req: Request, c: Call): Promise<Response> {
     const { block, handler } = this.resource(req.type_name);
-    const prior = this.object(block, req.prior_state, c);
+    const prior = this.priorObject(block, req.prior_state, c, req.type_name);
     const planned = this.object(block, req.planned_state, c);
     const config = this.object(block, req.config, c) ?? {};
     const plannedPrivate = decodePrivate(req.planned_private);
@@ -270,10 +287,27 @@ export class ProviderService<Client> {
 
   private async readDataSource(req: Request, c: Call): Promise<Response> {
     const { block, handler } = this.dataSource(req.type_name);
-    const config = withDefaults(block, this.requiredObject(block, req.config, c, 'configuration'));
+    const given = this.requiredObject(block, req.config, c, 'configuration');
+    // terraform validated this config already; a request that skipped it must not reach the handler.
+    const errors = [...missingRequired(block, given), ...checkAttributeRules(block, given)].filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      c.diagnostics.push(...errors);
+      return { state: NIL(block) };
+    }
+    const config = withDefaults(block, given);
     const result = await handler.read({ config, client: this.requireClient() }, c.ctx);
     const state = completeState(block, result, config, 'read');
     c.secrets.addFrom(block, state);
     return { state: encodeDynamic(state, blockType(block)) };
   }
+}
+
+function ownProperty<T>(record: { readonly [name: string]: T }, name: unknown): T | undefined {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
+}
+
+function missingRequired(block: BlockSchema, config: ObjectValue): Diagnostic[] {
+  return Object.entries(block.attributes)
+    .filter(([name, attr]) => attr.required && (config[name] ?? null) === null)
+    .map(([name]) => ({ severity: 'error' as const, summary: 'Missing required argument', detail: `The argument "${name}" is required, but no value was given.`, attribute: [name] }));
 }

@@ -79,6 +79,8 @@ function describe(raw: unknown): string {
   if (raw === null) return 'null';
   if (Array.isArray(raw)) return 'a list';
   if (raw instanceof ExtData) return 'an extension';
+  if (raw instanceof Uint8Array) return 'binary data';
+  if (raw instanceof Date) return 'a timestamp';
   return typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
 }
 
@@ -106,13 +108,14 @@ export function fromWire(raw: unknown, type: AttributeType, path: AttributePath)
     if (!Array.isArray(raw)) throw new ValueError(`expected a ${kind}, got ${describe(raw)}`, path);
     return raw.map((item, i) => fromWire(item, inner, [...path, i]));
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ValueError(`expected ${kind === 'map' ? 'a map' : 'an object'}, got ${describe(raw)}`, path);
+  if (!isPlainObject(raw)) throw new ValueError(`expected ${kind === 'map' ? 'a map' : 'an object'}, got ${describe(raw)}`, path);
   const entries = raw instanceof Map ? [...raw.entries()] : Object.entries(raw as object);
   if (kind === 'map') {
     const out: { [key: string]: Value } = {};
     for (const [key, item] of entries) {
       if (typeof key !== 'string') throw new ValueError('map keys must be strings', path);
-      out[key] = fromWire(item, inner, [...path, key]);
+      // defineProperty: a key such as "__proto__" is data, not the object's prototype.
+      Object.defineProperty(out, key, { value: fromWire(item, inner, [...path, key]), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -124,6 +127,14 @@ export function fromWire(raw: unknown, type: AttributeType, path: AttributePath)
   const source = Object.fromEntries(entries) as Record<string, unknown>;
   for (const [name, attrType] of Object.entries(attributes)) out[name] = fromWire(source[name], attrType, [...path, name]);
   return out;
+}
+
+/** A msgpack map or a JSON object; not a list, binary data or a timestamp (msgpack's extension -1 decodes to a Date). */
+function isPlainObject(raw: unknown): raw is object {
+  if (raw instanceof Map) return true;
+  if (raw === null || typeof raw !== 'object') return false;
+  const proto = Object.getPrototypeOf(raw);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Checks a Value against its type and shapes it for msgpack (objects get exactly their attributes). */
