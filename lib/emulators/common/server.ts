@@ -225,7 +225,8 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => !failed && resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // A body cut off or malformed on the wire (bad chunked encoding, a client gone) is the client's fault.
+    req.on('error', (err) => reject(new HttpError(400, statusCode(400), `request body could not be read: ${err.message}`, { Connection: 'close' })));
   });
 }
 

@@ -81,7 +81,7 @@ export class WorkZoneData {
   }
 
   getClient(clientId: string): StoredClient | undefined {
-    const found = this.clientsStore.get().clients[clientId];
+    const found = own(this.clientsStore.get().clients, clientId);
     return found ? { ...found } : undefined;
   }
 
@@ -94,10 +94,10 @@ export class WorkZoneData {
   /** Inserts a client; returns undefined when the id is taken. */
   createClient(client: Omit<StoredClient, 'Version' | 'ClientSecretHash'> & { ClientSecret?: string | null }): StoredClient | undefined {
     return this.clientsStore.update((doc) => {
-      if (doc.clients[client.ClientId]) return undefined;
+      if (own(doc.clients, client.ClientId)) return undefined;
       const { ClientSecret, ...props } = client;
       const stored: StoredClient = { ...props, ClientSecretHash: ClientSecret ? hashSecret(ClientSecret) : null, Version: ++doc.seq };
-      doc.clients[client.ClientId] = stored;
+      setOwn(doc.clients, client.ClientId, stored);
       return { ...stored };
     });
   }
@@ -105,19 +105,19 @@ export class WorkZoneData {
   /** Changes a client and gives it a new ETag; undefined when missing. */
   updateClient(clientId: string, change: ClientChange): StoredClient | undefined {
     return this.clientsStore.update((doc) => {
-      const current = doc.clients[clientId];
+      const current = own(doc.clients, clientId);
       if (!current) return undefined;
       const { ClientSecret, ...props } = change;
       const next: StoredClient = { ...current, ...props, ClientId: clientId, Version: ++doc.seq };
       if (ClientSecret !== undefined) next.ClientSecretHash = ClientSecret === null ? null : hashSecret(ClientSecret);
-      doc.clients[clientId] = next;
+      setOwn(doc.clients, clientId, next);
       return { ...next };
     });
   }
 
   deleteClient(clientId: string): boolean {
     return this.clientsStore.update((doc) => {
-      if (!doc.clients[clientId]) return false;
+      if (!own(doc.clients, clientId)) return false;
       delete doc.clients[clientId];
       doc.seq++;
       return true;
@@ -125,7 +125,7 @@ export class WorkZoneData {
   }
 
   getUser(initials: string): StoredUser | undefined {
-    const found = this.usersStore.get().users[initials];
+    const found = own(this.usersStore.get().users, initials);
     return found ? { ...found } : undefined;
   }
 
@@ -136,15 +136,24 @@ export class WorkZoneData {
   /** Adds or replaces a user (tests: users other than the seeded one, inactive users). */
   putUser(user: StoredUser): void {
     this.usersStore.update((doc) => {
-      doc.users[user.Initials] = { ...user };
+      setOwn(doc.users, user.Initials, { ...user });
     });
   }
 
   deleteUser(initials: string): boolean {
     return this.usersStore.update((doc) => {
-      if (!doc.users[initials]) return false;
+      if (!own(doc.users, initials)) return false;
       delete doc.users[initials];
       return true;
     });
   }
+}
+
+/** Keys come from requests: "constructor" or "__proto__" must never reach Object.prototype. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }

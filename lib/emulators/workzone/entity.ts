@@ -29,7 +29,8 @@ export function parseClientBody(input: unknown): ClientBody {
   for (const [key, value] of Object.entries(input)) {
     if (key.startsWith('@odata.')) continue;
     if (READ_ONLY.has(key)) throw bad(`property ${key} is read-only`);
-    const type = WRITABLE[key as keyof typeof WRITABLE];
+    // Own keys only: "constructor" or "__proto__" in a body must not find Object's members.
+    const type = Object.prototype.hasOwnProperty.call(WRITABLE, key) ? WRITABLE[key as keyof typeof WRITABLE] : undefined;
     if (!type) throw bad(`property ${key} does not exist on OAuthClient; known: ${Object.keys(WRITABLE).join(', ')}`);
     // Never echo a secret's value in a message.
     const shown = key === 'ClientSecret' ? 'a ' + (value === null ? 'null' : typeof value) : JSON.stringify(value);
