@@ -39,8 +39,9 @@ export const latencySection: Section = {
       };
       // Interleaved, so that the machine's drift hits all alike: the same apply without latency (terraform's
       // and the providers' own cost), with 20 ms, and with 200 ms (a check: there the latency outweighs the
-      // noise of a busy 2-core machine, so the share of ideal that parallelism reaches is visible).
-      const reps = ctx.quick ? 1 : 3;
+      // noise of a busy 2-core machine, so the share of ideal that parallelism reaches is visible). An added
+      // time below the ideal means terraform did its own work while requests waited.
+      const reps = ctx.quick ? 1 : 5;
       const latencies = [0, LATENCY_MS, CHECK_LATENCY_MS];
       const times = new Map<number, number[]>(latencies.map((l) => [l, []]));
       const requests = new Map<number, number>();
@@ -56,14 +57,15 @@ export const latencySection: Section = {
         }
       }
       const noLatency = median(times.get(0)!);
-      const figures: Record<string, unknown> = { count, parallelism: PARALLELISM, reps, applyWithoutLatencyS: round(noLatency), samplesWithoutS: times.get(0)!.map((x) => round(x)) };
-      const rows: Row[] = [{ figure: `apply ${count} clients, no latency (median of ${reps})`, ours: noLatency, unit: 's' }];
+      // What the machine's noise alone moves a median by: half the spread of the no-latency samples.
+      const noise = (Math.max(...times.get(0)!) - Math.min(...times.get(0)!)) / 2;
+      const figures: Record<string, unknown> = { count, parallelism: PARALLELISM, reps, applyWithoutLatencyS: round(noLatency), noiseS: round(noise), samplesWithoutS: times.get(0)!.map((x) => round(x)) };
+      const rows: Row[] = [{ figure: `apply ${count} clients, no latency (median of ${reps}, noise +-${noise.toFixed(2)} s)`, ours: noLatency, unit: 's' }];
       for (const latencyMs of [LATENCY_MS, CHECK_LATENCY_MS]) {
         const withLatency = median(times.get(latencyMs)!);
         const n = requests.get(latencyMs)!;
         const ideal = (n * latencyMs) / 1000 / PARALLELISM;
         const added = withLatency - noLatency;
-        const main = latencyMs === LATENCY_MS;
         rows.push({ figure: `apply ${count} clients, ${latencyMs} ms latency (${n} requests)`, ours: withLatency, floor: noLatency + ideal, floorLabel: 'no-latency + ideal', unit: 's' });
         rows.push({
           figure: `  time ${latencyMs} ms latency added (ideal = requests x latency / ${PARALLELISM})`,
@@ -71,7 +73,8 @@ export const latencySection: Section = {
           floor: ideal,
           floorLabel: 'ideal',
           unit: 's',
-          ...(main ? { target: '<= 1.5x ideal', pass: added <= 1.5 * ideal } : {}),
+          target: '<= 1.5x ideal',
+          pass: added <= 1.5 * ideal,
         });
         figures[`latency${latencyMs}ms`] = { requests: n, applyS: round(withLatency), idealS: round(ideal), addedS: round(added), addedVsIdeal: round(added / ideal, 2), applyVsIdeal: round(withLatency / ideal, 2), samplesS: times.get(latencyMs)!.map((x) => round(x)) };
       }
