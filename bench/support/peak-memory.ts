@@ -30,7 +30,7 @@ export function peakMemory(dir: string): PeakMemory {
   writeFileSync(hook, HOOK);
   writeFileSync(file, '');
   return {
-    env: { NODE_OPTIONS: `--require ${hook}`, BENCH_PEAK_MEMORY_FILE: file },
+    env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require ${JSON.stringify(hook)}`].filter(Boolean).join(' '), BENCH_PEAK_MEMORY_FILE: file },
     take() {
       const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
       writeFileSync(file, '');
