@@ -8,6 +8,8 @@ const USAGE = `Usage: workzone-cpr <command>
 Commands:
   emulators            run local emulators of WorkZone and KMD Logic
   providers install    install the workzone and kmdlogic terraform providers into a mirror
+  providers serve      start the providers once for many terraform commands (TF_REATTACH_PROVIDERS)
+  providers stop       stop providers started by serve
 
 ${EMULATORS_USAGE}
 
