@@ -157,7 +157,7 @@ export interface KmdlogicCprConfigurationConfig extends cdktf.TerraformMetaArgum
 }
 
 /**
- * A CPR configuration of the data-distributor kind. KMD Logic has no API to delete one: destroying it only removes it from state, with a warning.
+ * A CPR configuration of the data-distributor kind. KMD Logic has no API to delete one: destroying it only removes it from state, with a warning. A configuration of the same name that is not in state is never duplicated: create fails naming the `terraform import` id.
  *
  * Generated from the schema of `kmdlogic_cpr_configuration`.
  */

@@ -67,7 +67,7 @@ export const kmdlogicSchema = {
     kmdlogic_cpr_configuration: {
       version: 0,
       description:
-        'A CPR configuration of the data-distributor kind. KMD Logic has no API to delete one: destroying it only removes it from state, with a warning.',
+        'A CPR configuration of the data-distributor kind. KMD Logic has no API to delete one: destroying it only removes it from state, with a warning. A configuration of the same name that is not in state is never duplicated: create fails naming the `terraform import` id.',
       attributes: {
         id: { type: 'string', computed: true, description: 'Configuration id (a GUID).' },
         subscription_id: {

@@ -194,7 +194,13 @@ export class KmdLogicClient {
           signal: this.o.signal,
         });
       } catch (err) {
-        if (err instanceof HttpRequestError) throw new KmdLogicError('unavailable', `Could not ${op}`, withHint(err, 'api_url'), err.lastStatus);
+        if (err instanceof HttpRequestError) {
+          // A POST that failed after it was sent is not repeated blindly (see cpr-configuration-resource create).
+          if (err.kind === 'not-retryable' && method === 'POST') {
+            throw new KmdLogicError('outcome-unknown', `The outcome is unknown: could not ${op}`, withHint(err, 'api_url'), err.lastStatus);
+          }
+          throw new KmdLogicError('unavailable', `Could not ${op}`, withHint(err, 'api_url'), err.lastStatus);
+        }
         throw err;
       }
       if (res.status !== 401) return res;

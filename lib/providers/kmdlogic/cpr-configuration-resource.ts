@@ -6,8 +6,11 @@
 import { isGuid } from '../../schemas/rules';
 import { DiagnosticError, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
 import type { CprConfiguration, CprEnvironment, DataDistributorInput, KmdLogicClient } from './client';
+import { KmdLogicError } from './errors';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** Creates sent per apply when each fails with an unknown outcome and nothing appeared. */
+const MAX_CREATE_ATTEMPTS = 5;
 
 /** The PKCS#12 bytes from the base64 attribute; never echoes the value (it is secret). */
 function certificateBytes(value: string): Buffer | string {
@@ -63,8 +66,31 @@ export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
   },
 
   async create({ planned, config, client }) {
-    const created = await client.createDataDistributor(planned.subscription_id as string, input(config));
-    return { state: toState(created, planned) };
+    const subscriptionId = planned.subscription_id as string;
+    const wanted = input(config);
+    const sameName = async () => (await client.listConfigurations(subscriptionId)).filter((c) => c.name === wanted.name);
+    // Never two configurations for one resource: one of this name that is not in state (a killed apply, a
+    // destroy, which only forgets) is imported, not duplicated.
+    const before = await sameName();
+    if (before.length > 0) {
+      throw new DiagnosticError(
+        `A CPR configuration named ${JSON.stringify(wanted.name)} already exists in KMD Logic subscription ${subscriptionId}`,
+        `It is not in this state (id ${before.map((c) => c.id).join(', ')}). Import it with terraform import <address> ${subscriptionId}/${before[0].id}, or choose another name.`,
+        ['name'],
+      );
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { state: toState(await client.createDataDistributor(subscriptionId, wanted), planned) };
+      } catch (err) {
+        if (!(err instanceof KmdLogicError && err.kind === 'outcome-unknown') || attempt === MAX_CREATE_ATTEMPTS) throw err;
+        // The create may have happened: a configuration of this name that appeared since is this one.
+        const appeared = await sameName();
+        if (appeared.length > 1) throw err;
+        const made = appeared.length === 1 ? await client.getConfiguration(subscriptionId, appeared[0].id) : null;
+        if (made) return { state: toState(made, planned) };
+      }
+    }
   },
 
   async read({ state, client }) {

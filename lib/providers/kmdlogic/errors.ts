@@ -10,6 +10,7 @@ export type KmdLogicErrorKind =
   | 'not-found' // unknown configuration
   | 'invalid' // the API refused the data sent (400)
   | 'unavailable' // network, timeouts, retries exhausted
+  | 'outcome-unknown' // a create failed after it was sent: it may or may not have happened
   | 'unexpected'; // any other status or response shape
 
 export class KmdLogicError extends DiagnosticError {

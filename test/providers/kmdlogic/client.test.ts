@@ -223,7 +223,7 @@ describe('KmdLogicClient against the emulator', () => {
       await c.listConfigurations(e.subscriptionId);
       e.faults.set({ errorRate: 1, errorStatus: 503, limit: 1 });
       const err = await failure(() => c.createDataDistributor(e.subscriptionId, input));
-      expect(err.kind).toBe('unavailable');
+      expect(err.kind).toBe('outcome-unknown');
       expect(err.message).toMatch(/not safe to repeat; check whether it took effect/);
       expect(err.message).not.toMatch(/check api_url/);
       expect(e.faults.counters.errors).toBe(1);
