@@ -1,19 +1,48 @@
 /** The list of files generated from the schemas: what `npm run generate` writes and the staleness test checks. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { kmdlogicSchema } from '../../lib/schemas/kmdlogic';
+import type { ProviderSchema } from '../../lib/schemas/types';
 import { workzoneSchema } from '../../lib/schemas/workzone';
 import { generateBindings } from './bindings';
-import { generateDocs } from './docs';
+import { generateDocs, REFERENCE_DIR } from './docs';
+import { examplesFor, readExample } from './examples';
 
 export interface GeneratedFile {
   readonly path: string;
   readonly text: string;
 }
 
-export function generatedFiles(): GeneratedFile[] {
-  return [
-    { path: 'lib/bindings/workzone.ts', text: generateBindings(workzoneSchema, 'lib/schemas/workzone.ts') },
-    { path: 'lib/bindings/kmdlogic.ts', text: generateBindings(kmdlogicSchema, 'lib/schemas/kmdlogic.ts') },
-    { path: 'docs/reference/workzone.md', text: generateDocs(workzoneSchema, 'lib/schemas/workzone.ts') },
-    { path: 'docs/reference/kmdlogic.md', text: generateDocs(kmdlogicSchema, 'lib/schemas/kmdlogic.ts') },
-  ];
+const repoRoot = join(__dirname, '..', '..');
+
+/** Directories that hold generated files only: a file there that generatedFiles() does not list is stale. */
+export const GENERATED_DIRS: readonly string[] = [REFERENCE_DIR];
+
+const providers: readonly { schema: ProviderSchema; module: string }[] = [
+  { schema: workzoneSchema, module: 'lib/schemas/workzone.ts' },
+  { schema: kmdlogicSchema, module: 'lib/schemas/kmdlogic.ts' },
+];
+
+/** Throws when an example that a resource, data source or provider needs is missing. */
+export function generatedFiles(root = repoRoot): GeneratedFile[] {
+  const files: GeneratedFile[] = providers.map(({ schema, module }) => ({ path: `lib/bindings/${schema.name}.ts`, text: generateBindings(schema, module) }));
+  for (const { schema, module } of providers) {
+    const examples = examplesFor(schema).map((e) => ({ ...e, ...readExample(root, e) }));
+    files.push(...generateDocs(schema, module, examples));
+  }
+  return files;
+}
+
+function listFiles(root: string, dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(root, join(d.parentPath, d.name)).split('\\').join('/'));
+}
+
+/** Files in GENERATED_DIRS that the generator no longer writes (such as the docs of a removed resource). */
+export function staleGeneratedFiles(files: readonly GeneratedFile[], root = repoRoot): string[] {
+  const wanted = new Set(files.map((f) => f.path));
+  return GENERATED_DIRS.flatMap((dir) => listFiles(root, dir)).filter((path) => !wanted.has(path)).sort();
 }

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { generatedFiles } from '../../scripts/codegen/files';
+import { generatedFiles, staleGeneratedFiles } from '../../scripts/codegen/files';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
 import { workzoneSchema } from '../../lib/schemas/workzone';
 import type { BlockSchema } from '../../lib/schemas/types';
@@ -11,6 +12,30 @@ const root = join(__dirname, '..', '..');
 describe('generated files', () => {
   test.each(generatedFiles().map((f) => [f.path, f.text]))('%s is up to date with the schemas (run `npm run generate`)', (path, text) => {
     expect(readFileSync(join(root, path), 'utf8')).toBe(text);
+  });
+
+  test('no stale file is left in the generated directories such as docs/reference (run `npm run generate`)', () => {
+    expect(staleGeneratedFiles(generatedFiles())).toEqual([]);
+  });
+
+  test('a file in docs/reference that is no longer generated is stale; a missing example fails the generator', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'codegen-'));
+    try {
+      cpSync(join(root, 'examples'), join(copy, 'examples'), { recursive: true });
+      const files = generatedFiles(copy);
+      for (const f of files.filter((f) => f.path.startsWith('docs/'))) {
+        mkdirSync(dirname(join(copy, f.path)), { recursive: true });
+        writeFileSync(join(copy, f.path), f.text);
+      }
+      expect(staleGeneratedFiles(files, copy)).toEqual([]);
+      writeFileSync(join(copy, 'docs/reference/workzone.md'), 'the old single-file reference');
+      writeFileSync(join(copy, 'docs/reference/kmdlogic/resources/removed.md'), 'a removed resource');
+      expect(staleGeneratedFiles(files, copy)).toEqual(['docs/reference/kmdlogic/resources/removed.md', 'docs/reference/workzone.md']);
+      rmSync(join(copy, 'examples/data-sources/kmdlogic_cpr_configuration/data-source.tf'));
+      expect(() => generatedFiles(copy)).toThrow('Missing example examples/data-sources/kmdlogic_cpr_configuration/data-source.tf for data-source kmdlogic_cpr_configuration');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 
