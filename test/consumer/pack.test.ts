@@ -252,6 +252,26 @@ describe('the packed package in a consumer project', () => {
     const again = await run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stackDir, env);
     expect(again.code).toBe(0);
 
+    // The same pipeline with long-lived providers (docs/long-lived-providers.md): cdktf passes its environment,
+    // TF_REATTACH_PROVIDERS included, to terraform, which then starts none of our providers.
+    const serveLog = join(root, 'serve.log');
+    const reattach = (
+      await ok('npx', ['workzone-cpr', 'providers', 'serve', '--print-env', '--json', '--idle-timeout', '300', '--log', serveLog], consumer, { ...env, TF_LOG_PROVIDER: 'DEBUG' })
+    ).trim();
+    const served = { ...env, TF_REATTACH_PROVIDERS: reattach };
+    try {
+      await ok(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, served, pipelineLog);
+      expect((await run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stackDir, served)).code).toBe(0);
+    } finally {
+      await ok('npx', ['workzone-cpr', 'providers', 'stop'], consumer, served);
+    }
+    const servedLines = readFileSync(serveLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const stopped = servedLines.filter((l) => l['@message'] === 'stopping');
+    expect(stopped).toHaveLength(2); // workzone and kmdlogic
+    for (const line of stopped) expect(line.connections_served).toBeGreaterThanOrEqual(2); // cdktf deploy and the plan reached them
+    expect(readFileSync(join(stackDir, '.terraform.lock.hcl'), 'utf8')).toBe(lock);
+    expect(secrets.filter((secret) => readFileSync(serveLog, 'utf8').includes(secret)).length).toBe(0);
+
     await ok('terraform', ['destroy', '-auto-approve', '-input=false', '-no-color'], stackDir, env);
     expect(await clientIds(test.workzone)).toEqual([]);
     expect(await clientIds(prod.workzone)).toEqual([]);
