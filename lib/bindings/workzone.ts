@@ -189,7 +189,7 @@ export interface WorkzoneOauthClientConfig extends cdktf.TerraformMetaArguments 
    */
   readonly user?: string;
   /**
-   * Client secret. Supply one (at least 16 characters), or leave it out and WorkZone generates one, returned once and kept in state. Conflicts with `client_secret_wo`.
+   * Client secret. Supply one (at least 16 characters), or leave it out and WorkZone generates one, returned once and kept in state. Removing it from the configuration later keeps the current secret (as WorkZone does); use `terraform apply -replace` for a new generated one. Conflicts with `client_secret_wo`.
    * Sensitive.
    * Terraform attribute `client_secret`.
    */

@@ -135,7 +135,7 @@ export const workzoneSchema = {
           computed: true,
           sensitive: true,
           rules: [secret(MIN_CLIENT_SECRET_LENGTH)],
-          description: `Client secret. Supply one (at least ${MIN_CLIENT_SECRET_LENGTH} characters), or leave it out and WorkZone generates one, returned once and kept in state. Conflicts with \`client_secret_wo\`.`,
+          description: `Client secret. Supply one (at least ${MIN_CLIENT_SECRET_LENGTH} characters), or leave it out and WorkZone generates one, returned once and kept in state. Removing it from the configuration later keeps the current secret (as WorkZone does); use \`terraform apply -replace\` for a new generated one. Conflicts with \`client_secret_wo\`.`,
         },
         client_secret_wo: {
           type: 'string',
