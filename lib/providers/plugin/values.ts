@@ -4,7 +4,7 @@
  * do not use). Objects carry exactly their type's attributes: missing ones become null, extra ones are an
  * error. Malformed input throws ValueError (never crashes the process).
  */
-import { decode, encode, ExtData, ExtensionCodec } from '@msgpack/msgpack';
+import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import type { AttributeType, BlockSchema } from '../../schemas/types';
 import { Unknown, type AttributePath, type ObjectValue, type Value } from './types';
 
@@ -23,9 +23,16 @@ export function formatPath(path: AttributePath): string {
 
 export type ObjectType = readonly ['object', { readonly [name: string]: AttributeType }];
 
-/** The object type of a block (its attributes). */
+const blockTypes = new WeakMap<BlockSchema, ObjectType>();
+
+/** The object type of a block (its attributes); built once per block, as every request needs it. */
 export function blockType(block: BlockSchema): ObjectType {
-  return ['object', Object.fromEntries(Object.entries(block.attributes).map(([name, attr]) => [name, attr.type]))];
+  let type = blockTypes.get(block);
+  if (!type) {
+    type = ['object', Object.fromEntries(Object.entries(block.attributes).map(([name, attr]) => [name, attr.type]))];
+    blockTypes.set(block, type);
+  }
+  return type;
 }
 
 const extensionCodec = new ExtensionCodec();
@@ -34,6 +41,10 @@ extensionCodec.register({
   encode: (input) => (input === Unknown ? new Uint8Array([0]) : null),
   decode: () => Unknown,
 });
+// One encoder and decoder for the process: msgpack's encode()/decode() build a new one (and its buffers)
+// per call. Both clone themselves if ever re-entered, so sharing them is safe.
+const encoder = new Encoder({ extensionCodec });
+const decoder = new Decoder({ extensionCodec });
 
 export interface DynamicValue {
   msgpack?: Uint8Array;
@@ -45,7 +56,7 @@ export function decodeDynamic(dv: DynamicValue | undefined, type: AttributeType)
   if (dv?.msgpack && dv.msgpack.length > 0) {
     let raw: unknown;
     try {
-      raw = decode(dv.msgpack, { extensionCodec });
+      raw = decoder.decode(dv.msgpack);
     } catch (error) {
       throw new ValueError(`malformed msgpack value (${(error as Error).message})`, []);
     }
@@ -66,7 +77,7 @@ export function decodeJson(bytes: Uint8Array, type: AttributeType): Value {
 }
 
 export function encodeDynamic(value: Value, type: AttributeType): { msgpack: Uint8Array } {
-  return { msgpack: encode(toWire(value, type, []), { extensionCodec }) };
+  return { msgpack: encoder.encode(toWire(value, type, [])) };
 }
 
 export function decodeObject(dv: DynamicValue | undefined, block: BlockSchema): ObjectValue | null {
@@ -86,14 +97,26 @@ function describe(raw: unknown): string {
 
 /** Converts a decoded msgpack/JSON value to a Value of the given type. */
 export function fromWire(raw: unknown, type: AttributeType, path: AttributePath): Value {
+  return fromWireAt(raw, type, path, NO_STEP);
+}
+
+/** No step: the value is at `path` itself. */
+const NO_STEP = Symbol('no step');
+type Step = string | number | typeof NO_STEP;
+
+/** `path` + `step`, built only when needed (an error, or a nested value): most values are scalars without errors. */
+const at = (path: AttributePath, step: Step): AttributePath => (step === NO_STEP ? path : [...path, step]);
+
+/** fromWire of the value at `path` + `step`. */
+function fromWireAt(raw: unknown, type: AttributeType, parent: AttributePath, step: Step): Value {
   if (raw === null || raw === undefined) return null;
   if (raw === Unknown || raw instanceof ExtData) return Unknown;
   if (type === 'string') {
-    if (typeof raw !== 'string') throw new ValueError(`expected a string, got ${describe(raw)}`, path);
+    if (typeof raw !== 'string') throw new ValueError(`expected a string, got ${describe(raw)}`, at(parent, step));
     return raw;
   }
   if (type === 'bool') {
-    if (typeof raw !== 'boolean') throw new ValueError(`expected a bool, got ${describe(raw)}`, path);
+    if (typeof raw !== 'boolean') throw new ValueError(`expected a bool, got ${describe(raw)}`, at(parent, step));
     return raw;
   }
   if (type === 'number') {
@@ -101,31 +124,36 @@ export function fromWire(raw: unknown, type: AttributeType, path: AttributePath)
     if (typeof raw === 'number') return raw;
     if (typeof raw === 'bigint') return Number(raw);
     if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
-    throw new ValueError(`expected a number, got ${describe(raw)}`, path);
+    throw new ValueError(`expected a number, got ${describe(raw)}`, at(parent, step));
   }
+  const path = at(parent, step);
   const [kind, inner] = type;
   if (kind === 'list' || kind === 'set') {
     if (!Array.isArray(raw)) throw new ValueError(`expected a ${kind}, got ${describe(raw)}`, path);
-    return raw.map((item, i) => fromWire(item, inner, [...path, i]));
+    return raw.map((item, i) => fromWireAt(item, inner, path, i));
   }
   if (!isPlainObject(raw)) throw new ValueError(`expected ${kind === 'map' ? 'a map' : 'an object'}, got ${describe(raw)}`, path);
-  const entries = raw instanceof Map ? [...raw.entries()] : Object.entries(raw as object);
   if (kind === 'map') {
+    const entries = raw instanceof Map ? [...raw.entries()] : Object.entries(raw as object);
     const out: { [key: string]: Value } = {};
     for (const [key, item] of entries) {
       if (typeof key !== 'string') throw new ValueError('map keys must be strings', path);
       // defineProperty: a key such as "__proto__" is data, not the object's prototype.
-      Object.defineProperty(out, key, { value: fromWire(item, inner, [...path, key]), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, { value: fromWireAt(item, inner, path, key), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
   const out: ObjectValue = {};
   const attributes = inner;
-  for (const [key] of entries) {
+  const keys = raw instanceof Map ? raw.keys() : Object.keys(raw);
+  for (const key of keys) {
     if (!Object.prototype.hasOwnProperty.call(attributes, key)) throw new ValueError(`unsupported attribute "${String(key)}"`, path);
   }
-  const source = Object.fromEntries(entries) as Record<string, unknown>;
-  for (const [name, attrType] of Object.entries(attributes)) out[name] = fromWire(source[name], attrType, [...path, name]);
+  // A JSON object is read as it is; a msgpack map becomes an object first (as Object.fromEntries keys it).
+  const source = (raw instanceof Map ? Object.fromEntries(raw) : raw) as Record<string, unknown>;
+  for (const name in attributes) {
+    if (Object.prototype.hasOwnProperty.call(attributes, name)) out[name] = fromWireAt(source[name], attributes[name]!, path, name);
+  }
   return out;
 }
 
@@ -139,35 +167,43 @@ function isPlainObject(raw: unknown): raw is object {
 
 /** Checks a Value against its type and shapes it for msgpack (objects get exactly their attributes). */
 export function toWire(value: Value | undefined, type: AttributeType, path: AttributePath): unknown {
+  return toWireAt(value, type, path, NO_STEP);
+}
+
+/** toWire of the value at `path` + `step`. */
+function toWireAt(value: Value | undefined, type: AttributeType, parent: AttributePath, step: Step): unknown {
   if (value === null || value === undefined) return null;
   if (value === Unknown) return Unknown;
   if (type === 'string') {
-    if (typeof value !== 'string') throw new ValueError(`expected a string, got ${describe(value)}`, path);
+    if (typeof value !== 'string') throw new ValueError(`expected a string, got ${describe(value)}`, at(parent, step));
     return value;
   }
   if (type === 'bool') {
-    if (typeof value !== 'boolean') throw new ValueError(`expected a bool, got ${describe(value)}`, path);
+    if (typeof value !== 'boolean') throw new ValueError(`expected a bool, got ${describe(value)}`, at(parent, step));
     return value;
   }
   if (type === 'number') {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValueError(`expected a finite number, got ${describe(value)}`, path);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValueError(`expected a finite number, got ${describe(value)}`, at(parent, step));
     return value;
   }
+  const path = at(parent, step);
   const [kind, inner] = type;
   if (kind === 'list' || kind === 'set') {
     if (!Array.isArray(value)) throw new ValueError(`expected a ${kind}, got ${describe(value)}`, path);
-    return value.map((item, i) => toWire(item, inner, [...path, i]));
+    return value.map((item, i) => toWireAt(item, inner, path, i));
   }
   if (typeof value !== 'object' || Array.isArray(value)) throw new ValueError(`expected ${kind === 'map' ? 'a map' : 'an object'}, got ${describe(value)}`, path);
   const out: Record<string, unknown> = {};
   if (kind === 'map') {
-    for (const [key, item] of Object.entries(value)) out[key] = toWire(item, inner, [...path, key]);
+    for (const [key, item] of Object.entries(value)) out[key] = toWireAt(item, inner, path, key);
     return out;
   }
   for (const key of Object.keys(value)) {
     if (!Object.prototype.hasOwnProperty.call(inner, key)) throw new ValueError(`unsupported attribute "${key}"`, path);
   }
-  for (const [name, attrType] of Object.entries(inner)) out[name] = toWire(value[name], attrType, [...path, name]);
+  for (const name in inner) {
+    if (Object.prototype.hasOwnProperty.call(inner, name)) out[name] = toWireAt(value[name], inner[name]!, path, name);
+  }
   return out;
 }
 

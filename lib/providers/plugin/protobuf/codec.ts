@@ -3,7 +3,7 @@
  * by the proto field names; absent scalars decode to undefined, repeated fields to [], maps to {}.
  * Unknown fields are skipped, so newer peers stay compatible. Malformed input throws ProtobufError.
  */
-import type { DescriptorTable, FieldDescriptor, ScalarType } from './descriptor';
+import type { DescriptorTable, FieldDescriptor, MessageDescriptor, ScalarType } from './descriptor';
 
 export class ProtobufError extends Error {}
 
@@ -234,17 +234,38 @@ function scalarDefault(type: ScalarType): unknown {
   return type === 'string' ? '' : type === 'bytes' ? new Uint8Array(0) : type === 'bool' ? false : 0;
 }
 
+interface Layout {
+  readonly byNumber: ReadonlyMap<number, FieldDescriptor>;
+  /** The map fields and the repeated fields, in field order: they decode to {} and [] when absent. */
+  readonly containers: readonly { readonly name: string; readonly map: boolean }[];
+}
+
+const layouts = new WeakMap<MessageDescriptor, Layout>();
+
+/** A descriptor's field lookup, built once per message type rather than once per decoded message. */
+function layoutOf(descriptor: MessageDescriptor): Layout {
+  let layout = layouts.get(descriptor);
+  if (!layout) {
+    const byNumber = new Map<number, FieldDescriptor>();
+    const containers: { name: string; map: boolean }[] = [];
+    for (const field of descriptor) {
+      byNumber.set(field.number, field);
+      if (field.type === 'map') containers.push({ name: field.name, map: true });
+      else if (field.repeated) containers.push({ name: field.name, map: false });
+    }
+    layout = { byNumber, containers };
+    layouts.set(descriptor, layout);
+  }
+  return layout;
+}
+
 function decodeFrom(table: DescriptorTable, name: string, buf: Uint8Array, depth: number): Message {
   if (depth > 64) throw new ProtobufError('message nesting too deep');
   const descriptor = table[name];
   if (!descriptor) throw new ProtobufError(`unknown message ${name}`);
+  const { byNumber, containers } = layoutOf(descriptor);
   const out: Message = {};
-  const byNumber = new Map<number, FieldDescriptor>();
-  for (const field of descriptor) {
-    byNumber.set(field.number, field);
-    if (field.type === 'map') out[field.name] = {};
-    else if (field.repeated) out[field.name] = [];
-  }
+  for (const { name: field, map } of containers) out[field] = map ? {} : [];
   const r = new Reader(buf);
   while (r.pos < r.end) {
     const key = r.varint();
