@@ -38,6 +38,18 @@ export function frame(payload: Uint8Array): Buffer {
   return out;
 }
 
+/** Encodes a message straight into its frame, without framing's copy. */
+export function encodeFramed(table: DescriptorTable, name: string, message: Message): Uint8Array {
+  const out = encodeMessage(table, name, message, 5);
+  const length = out.length - 5;
+  out[0] = 0;
+  out[1] = length >>> 24;
+  out[2] = (length >>> 16) & 0xff;
+  out[3] = (length >>> 8) & 0xff;
+  out[4] = length & 0xff;
+  return out;
+}
+
 /** The single message of a unary request body. */
 export function unframe(body: Buffer): Buffer {
   if (body.length === 0) return body; // an empty body is an empty message
@@ -133,13 +145,14 @@ export function handleGrpcStreams(server: http2.Http2Server | http2.Http2SecureS
         if (size > max + 5) return trailersOnly(stream, Status.RESOURCE_EXHAUSTED, 'request too large');
         let request: Message;
         try {
-          request = decodeMessage(options.table, method.request, unframe(Buffer.concat(chunks)));
+          // Small requests arrive in one chunk: no copy then.
+          request = decodeMessage(options.table, method.request, unframe(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
         } catch (error) {
           return trailersOnly(stream, Status.INVALID_ARGUMENT, `cannot decode ${method.request}: ${(error as Error).message}`);
         }
-        let payload: Uint8Array;
+        let framed: Uint8Array;
         try {
-          payload = encodeMessage(options.table, method.response, await handler(request, session));
+          framed = encodeFramed(options.table, method.response, await handler(request, session));
         } catch (error) {
           options.onError?.(`${path}: ${(error as Error).message}`);
           return trailersOnly(stream, Status.INTERNAL, 'internal error in the provider; see the provider log');
@@ -147,7 +160,7 @@ export function handleGrpcStreams(server: http2.Http2Server | http2.Http2SecureS
         if (stream.destroyed) return;
         stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, { waitForTrailers: true });
         stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-        stream.end(frame(payload));
+        stream.end(framed);
       })();
     });
   });

@@ -4,7 +4,7 @@ import { decodeMessage, encodeMessage, ProtobufError } from '../../../lib/provid
 import { messages } from '../../../lib/providers/plugin/protobuf/messages';
 import { wireProviderSchema } from '../../../lib/providers/plugin/schema';
 import { workzoneSchema } from '../../../lib/schemas/workzone';
-import { frame, unframe } from '../../../lib/providers/plugin/grpc';
+import { encodeFramed, frame, unframe } from '../../../lib/providers/plugin/grpc';
 
 describe('protobuf codec', () => {
   it('round-trips the provider schema response, maps included', () => {
@@ -44,6 +44,15 @@ describe('protobuf codec', () => {
     expect(unframe(frame(payload))).toEqual(payload);
     expect(() => unframe(Buffer.from([1, 0, 0, 0, 0]))).toThrow(/compressed/);
     expect(() => unframe(Buffer.from([0, 0, 0, 0, 9, 1]))).toThrow(ProtobufError);
+  });
+
+  it('encodes a message straight into its frame, as frame(encodeMessage(...)) would', () => {
+    const big = 'x'.repeat(70_000); // a length over 16 bits, and a writer that grew
+    for (const summary of ['', 'short', big]) {
+      const message = { diagnostics: [{ severity: 1, summary, detail: 'd' }] };
+      const name = 'tfplugin6.ValidateResourceConfig.Response';
+      expect(Buffer.from(encodeFramed(messages, name, message))).toEqual(frame(encodeMessage(messages, name, message)));
+    }
   });
 });
 

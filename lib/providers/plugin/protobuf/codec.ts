@@ -20,7 +20,9 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 class Writer {
   private buf = new Uint8Array(256);
-  private pos = 0;
+
+  /** `pos`: bytes left free at the start, for a caller's prefix (the gRPC frame header). */
+  constructor(private pos = 0) {}
 
   private ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
@@ -128,10 +130,11 @@ function writeField(w: Writer, table: DescriptorTable, field: FieldDescriptor, v
   }
 }
 
-export function encodeMessage(table: DescriptorTable, name: string, message: Message): Uint8Array {
+/** The message's bytes; with `prefix`, preceded by that many bytes for the caller to fill (saves a copy). */
+export function encodeMessage(table: DescriptorTable, name: string, message: Message, prefix = 0): Uint8Array {
   const descriptor = table[name];
   if (!descriptor) throw new ProtobufError(`unknown message ${name}`);
-  const w = new Writer();
+  const w = new Writer(prefix);
   for (const field of descriptor) writeField(w, table, field, message[field.name]);
   return w.finish();
 }
