@@ -3,13 +3,14 @@
  * computed values on create, write-only attributes nulled, forceNew → requires_replace.
  */
 import type { BlockSchema } from '../../schemas/types';
+import { attributeEntries } from './schema';
 import { Unknown, type ObjectValue } from './types';
 import { isWhollyKnown, valuesEqual } from './values';
 
 /** The generic planned state before the handler's plan hook. `prior` is null on create. */
 export function genericPlan(block: BlockSchema, prior: ObjectValue | null, proposed: ObjectValue, config: ObjectValue): ObjectValue {
   const planned: ObjectValue = {};
-  for (const [name, attr] of Object.entries(block.attributes)) {
+  for (const [name, attr] of attributeEntries(block)) {
     const configured = config[name] ?? null;
     let value = proposed[name] ?? null;
     if (attr.writeOnly) value = null;
@@ -22,7 +23,7 @@ export function genericPlan(block: BlockSchema, prior: ObjectValue | null, propo
 
 /** forceNew attributes whose planned value differs from the prior one or is not known yet. */
 export function replaceTriggers(block: BlockSchema, prior: ObjectValue, planned: ObjectValue): string[] {
-  return Object.entries(block.attributes)
+  return attributeEntries(block)
     .filter(([name, attr]) => attr.forceNew && !attr.writeOnly && (!isWhollyKnown(planned[name] ?? null) || !valuesEqual(prior[name] ?? null, planned[name] ?? null)))
     .map(([name]) => name);
 }

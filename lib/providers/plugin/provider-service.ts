@@ -7,7 +7,7 @@ import { createContext } from './context';
 import { errorToDiagnostic, toWireDiagnostic, attributePathToWire } from './diagnostics';
 import type { HclogLogger } from './log';
 import { genericPlan, replaceTriggers, withDefaults } from './planning';
-import { wireProviderSchema } from './schema';
+import { attributeEntries, wireProviderSchema } from './schema';
 import { Secrets, redactObject } from './secrets';
 import { completeState, decodePrivate, encodePrivate, pickSchemaKeys } from './state';
 import { DiagnosticError, type Context, type Diagnostic, type ObjectValue, type ProviderDefinition } from './types';
@@ -238,7 +238,7 @@ export class ProviderService<Client> {
     if (adjusted) {
       // Write-only attributes stay null whatever the hook returns; other attributes must be in the schema.
       planned = fromWire(adjusted.planned, blockType(block), []) as ObjectValue;
-      for (const [name, attr] of Object.entries(block.attributes)) if (attr.writeOnly) planned[name] = null;
+      for (const [name, attr] of attributeEntries(block)) if (attr.writeOnly) planned[name] = null;
       extraReplace = adjusted.requiresReplace ?? [];
     }
     const replace = prior ? [...new Set([...replaceTriggers(block, prior, planned), ...extraReplace])] : [];

@@ -1,5 +1,17 @@
-/** Our schema (lib/schemas/types.ts) → tfplugin6.Schema messages. */
+/** Our schema (lib/schemas/types.ts) → tfplugin6.Schema messages; and per-block lookups every request uses. */
 import type { AttributeSchema, BlockSchema, ProviderSchema } from '../../schemas/types';
+
+const entries = new WeakMap<BlockSchema, readonly (readonly [string, AttributeSchema])[]>();
+
+/** Object.entries(block.attributes), built once per block: every request walks them several times. */
+export function attributeEntries(block: BlockSchema): readonly (readonly [string, AttributeSchema])[] {
+  let list = entries.get(block);
+  if (!list) {
+    list = Object.entries(block.attributes);
+    entries.set(block, list);
+  }
+  return list;
+}
 
 const MARKDOWN = 1;
 

@@ -3,6 +3,7 @@
  * attribute seen in a request is registered, and scrub() replaces occurrences in any text.
  */
 import type { BlockSchema } from '../../schemas/types';
+import { attributeEntries } from './schema';
 import { Unknown, type ObjectValue, type Value } from './types';
 
 export const REDACTED = '(sensitive value)';
@@ -27,7 +28,7 @@ export class Secrets {
   /** Registers the values of the block's sensitive and write-only attributes. */
   addFrom(block: BlockSchema, object: ObjectValue | null | undefined): void {
     if (!object) return;
-    for (const [name, attr] of Object.entries(block.attributes)) if (attr.sensitive || attr.writeOnly) this.add(object[name]);
+    for (const [name, attr] of attributeEntries(block)) if (attr.sensitive || attr.writeOnly) this.add(object[name]);
   }
 
   private all(): string[] {

@@ -1,6 +1,7 @@
 /** Shaping handler results into state terraform accepts, and private state bytes. */
 import type { BlockSchema } from '../../schemas/types';
 import { DiagnosticError, type ObjectValue, type PrivateData, type Value } from './types';
+import { attributeEntries } from './schema';
 import { isWhollyKnown } from './values';
 
 /**
@@ -12,7 +13,7 @@ export function completeState(block: BlockSchema, result: ObjectValue, fallback:
   for (const key of Object.keys(result)) {
     if (!(key in block.attributes)) throw new DiagnosticError(`${what} returned an attribute the schema does not have`, `Attribute "${key}" is not in the schema.`);
   }
-  for (const [name, attr] of Object.entries(block.attributes)) {
+  for (const [name, attr] of attributeEntries(block)) {
     let value: Value = Object.prototype.hasOwnProperty.call(result, name) ? (result[name] ?? null) : (fallback?.[name] ?? null);
     if (attr.writeOnly) value = null;
     if (!isWhollyKnown(value)) {
@@ -26,7 +27,7 @@ export function completeState(block: BlockSchema, result: ObjectValue, fallback:
 /** Only the schema's keys of raw JSON state; write-only attributes are never read from state. */
 export function pickSchemaKeys(block: BlockSchema, raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, attr] of Object.entries(block.attributes)) out[name] = attr.writeOnly ? null : (raw[name] ?? null);
+  for (const [name, attr] of attributeEntries(block)) out[name] = attr.writeOnly ? null : (raw[name] ?? null);
   return out;
 }
 

@@ -5,6 +5,7 @@
 import { checkRules, type AttributeSchema, type AttributeType, type BlockSchema } from '../../schemas/types';
 import type { Diagnostic, ObjectValue, Value } from './types';
 import { isWhollyKnown } from './values';
+import { attributeEntries } from './schema';
 
 const isSecret = (attr: AttributeSchema) => attr.sensitive === true || attr.writeOnly === true;
 
@@ -24,7 +25,7 @@ export function ruleDiagnostic(name: string, attr: AttributeSchema, value: Value
 /** Runs each attribute's rules on its known, non-null value; also warns on deprecated attributes in use. */
 export function checkAttributeRules(block: BlockSchema, config: ObjectValue): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const [name, attr] of Object.entries(block.attributes)) {
+  for (const [name, attr] of attributeEntries(block)) {
     const value = config[name] ?? null;
     if (value === null) continue;
     if (attr.deprecated) diagnostics.push({ severity: 'warning', summary: `${name} is deprecated`, detail: attr.deprecated, attribute: [name] });
