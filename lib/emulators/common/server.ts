@@ -129,6 +129,9 @@ export function parseBasicAuth(header: string | undefined): { user: string; pass
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** The abort reason of every request's `gone` signal: abort() without one builds a DOMException (and its stack) per request. */
+const CLIENT_GONE = new Error('the response is over or the client went away');
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const format = options.errorFormat ?? odataError;
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -146,7 +149,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const url = new URL(raw.url ?? '/', 'http://emulator');
     const gone = new AbortController();
     res.on('close', () => {
-      gone.abort();
+      gone.abort(CLIENT_GONE);
       const status = res.writableFinished ? String(res.statusCode) : 'dropped';
       log?.(`${prefix}${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
     });

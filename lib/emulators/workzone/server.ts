@@ -61,6 +61,8 @@ export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {
   const password =
     options.adminPassword ??
     new JsonStore<{ password: string }>('admin', { dataDir: options.dataDir, initial: () => ({ password: randomBytes(18).toString('base64url') }) }).get().password;
+  // Hashed once: every OData request checks them.
+  const adminDigests = { user: digest(username), password: digest(password) };
   const data = new WorkZoneData(options.dataDir);
   const faults = new FaultInjector(options.faults);
   let base = '';
@@ -68,7 +70,7 @@ export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {
   const handler = (req: EmulatorRequest, res: ServerResponse) => {
     if (req.path === paths.token) return tokenEndpoint(data, req, res);
     if (req.path === paths.odata || req.path.startsWith(`${paths.odata}/`)) {
-      checkAdmin(req, username, password);
+      checkAdmin(req, adminDigests);
       return odata(req, res);
     }
     // Outside the OData root a web server answers with a plain 404, not an OData error (as IIS would).
@@ -220,14 +222,15 @@ function checkIfMatch(req: EmulatorRequest, current: StoredClient, required: boo
   throw new HttpError(412, 'PreconditionFailed', `the client was changed since your ETag ${header} was issued (now ${etagOf(current)}); read it again`, { ETag: etagOf(current) });
 }
 
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
 /** Constant-time comparison of the admin credentials (hashing first equalises lengths). */
-function checkAdmin(req: EmulatorRequest, username: string, password: string): void {
+function checkAdmin(req: EmulatorRequest, admin: { readonly user: Buffer; readonly password: Buffer }): void {
   const given = parseBasicAuth(req.headers.authorization);
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   const ok =
     !!given &&
-    timingSafeEqual(digest(given.user), digest(username)) &&
-    timingSafeEqual(digest(given.password), digest(password));
+    timingSafeEqual(digest(given.user), admin.user) &&
+    timingSafeEqual(digest(given.password), admin.password);
   if (!ok) {
     throw new HttpError(401, 'Unauthorized', given === undefined ? 'authentication required (HTTP Basic)' : 'wrong user name or password', {
       'WWW-Authenticate': 'Basic realm="WorkZone"',
