@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../lib/emulators/kmdlogic';
 import { TokenIssuer } from '../../lib/emulators/kmdlogic/tokens';
+import { KmdLogicClient } from '../../lib/providers/kmdlogic/client';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
 import { formatIdentifiers } from '../../scripts/sandbox/identifiers';
 import { terraformHarness, Workdir, type Harness } from './harness';
@@ -373,7 +374,12 @@ describe('forced failures', () => {
     expect(writes.code).toBe(1);
     const token = await run(['plan', '-json', '-input=false', '-refresh=false', '-target=data.kmdlogic_subscription.s'], { KMDLOGIC_TOKEN_URL: `${logicEcho.url}${new URL(logic.tokenUrl).pathname}` });
     expect(token.code).toBe(1);
-    // KMD Logic API: the configuration upload (Bearer token, certificate and its password) is echoed.
+    // KMD Logic API: the configuration upload (Bearer token, certificate and its password) is echoed. The
+    // replaced configuration stays in Logic (no delete API); renamed, as by hand, so the create is not refused.
+    const console = new KmdLogicClient({ clientId: logic.clientId, clientSecret: logic.clientSecret, tokenUrl: logic.tokenUrl, apiUrl: logic.url, scope: logic.scope });
+    const old = logic.data().configurations.find((c) => c.name === 'leak-sweep')!;
+    await console.updateDataDistributor(logic.subscriptionId, old.id, { name: 'leak-sweep (old)', environment: 'Test', certificate: Buffer.from('3003020103', 'hex') });
+    console.close();
     logicEcho.echo = (req) => req.method === 'POST';
     const upload = await run(['apply', '-json', '-auto-approve', '-input=false', '-refresh=false', '-replace=kmdlogic_cpr_configuration.c', '-target=kmdlogic_cpr_configuration.c'], {
       KMDLOGIC_API_URL: `${logicEcho.url}${new URL(logic.url).pathname}`,

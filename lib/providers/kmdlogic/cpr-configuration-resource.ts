@@ -13,7 +13,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_CREATE_ATTEMPTS = 5;
 
 /** The PKCS#12 bytes from the base64 attribute; never echoes the value (it is secret). */
-function certificateBytes(value: string): Buffer | string {
+function certificateBytes(value: unknown): Buffer | string {
+  if (typeof value !== 'string') return 'certificate is required: the base64 of the .pfx file, e.g. filebase64("distributor.pfx")';
   const compact = value.replace(/\s+/g, '');
   if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) {
     return 'certificate must be the base64 of the .pfx file, e.g. filebase64("distributor.pfx"); the value is not valid base64 (not shown: it is sensitive)';
@@ -22,7 +23,7 @@ function certificateBytes(value: string): Buffer | string {
 }
 
 function input(config: ObjectValue): DataDistributorInput {
-  const certificate = certificateBytes(config.certificate as string);
+  const certificate = certificateBytes(config.certificate);
   if (typeof certificate === 'string') throw new DiagnosticError('Invalid certificate', certificate, ['certificate']);
   return {
     name: config.name as string,

@@ -76,6 +76,13 @@ describe('kmdlogic_cpr_configuration create', () => {
     expect(result.state).toMatchObject({ id: named('Retried')[0].id });
   });
 
+  it('refuses a config without a certificate with a diagnostic, not a crash', async () => {
+    const bare = { ...planned('Bare'), certificate: null };
+    const err = await resource.create({ planned: bare, config: bare, client }, context()).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(DiagnosticError);
+    expect((err as DiagnosticError).message).toMatch(/certificate is required/);
+  });
+
   it('refuses to create when a configuration of that name exists outside state, naming the import id', async () => {
     await resource.create({ planned: planned('Twice'), config: planned('Twice'), client }, context());
     const [first] = named('Twice');
