@@ -43,19 +43,29 @@ export async function step<T>(total: number, title: string, run: () => Promise<T
   }
 }
 
-/** Runs a program, streaming its output indented; rejects with its exit code. */
+/**
+ * Runs a program, streaming its output indented; resolves with its stdout (stderr, where TF_LOG writes,
+ * is shown but never parsed); rejects with its exit code and both streams.
+ */
 export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const onLine = (line: string) => {
+    let stdout = '';
+    const onLine = (fromStdout: boolean) => (line: string) => {
       output += `${line}\n`;
+      if (fromStdout) stdout += `${line}\n`;
       if (!options.quiet) process.stdout.write(`      ${line}\n`);
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    const closed = [child.stdout!, child.stderr!].map(
+      (stream) => new Promise<void>((done) => createInterface({ input: stream }).on('line', onLine(stream === child.stdout)).on('close', done)),
+    );
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(output) : reject(Object.assign(new Error(`${command} ${args[0] ?? ''} exited with code ${code}`), { output, code }))));
+    child.on('close', (code) => {
+      void Promise.all(closed).then(() =>
+        code === 0 ? resolve(stdout) : reject(Object.assign(new Error(`${command} ${args[0] ?? ''} exited with code ${code}`), { output, code })),
+      );
+    });
   });
 }
 
