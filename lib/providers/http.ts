@@ -60,7 +60,12 @@ export interface HttpResponse {
   json(): unknown;
 }
 
-export type HttpErrorKind = 'gave-up' | 'not-retryable' | 'tls' | 'aborted' | 'config';
+/**
+ * `outcome-unknown`: a request that is not safe to repeat (POST/PATCH) failed after it was sent, so it may
+ * have taken effect; the caller must look before trying again. `not-retryable`: it failed in a way that
+ * retrying would not change, and did not take effect as far as we can tell.
+ */
+export type HttpErrorKind = 'gave-up' | 'not-retryable' | 'outcome-unknown' | 'tls' | 'aborted' | 'config';
 
 /** A request that did not produce a response to hand back. Its message never contains secrets. */
 export class HttpRequestError extends Error {
@@ -179,7 +184,7 @@ export class HttpClient {
         const retryable = status === 429 || (status >= 500 && status !== 501);
         // 429: the server refused before processing, so even a POST may be repeated.
         if (!retryable || (!repeatable && status !== 429)) {
-          if (retryable) throw fail(`got HTTP ${status} ${statusText(status)} and was not retried: the request is not safe to repeat; check whether it took effect`, 'not-retryable', attempt, status, undefined, response);
+          if (retryable) throw fail(`got HTTP ${status} ${statusText(status)} and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, status, undefined, response);
           return Object.assign(response, { attempts: attempt });
         }
         retryAfterMs = parseRetryAfter(response.headers['retry-after']);
@@ -195,9 +200,10 @@ export class HttpClient {
         }
         what = code === 'ETIMEDOUT' ? `timeout after ${this.timeoutMs} ms` : `${describeCode(code)} (${code})`;
         const notProcessed = NOT_PROCESSED_CODES.has(code);
-        if (!RETRYABLE_CODES.has(code)) throw fail(`failed: ${what}`, 'not-retryable', attempt, undefined, code);
+        // An unfamiliar failure of a POST may have come after the server got it; a failed name lookup cannot.
+        if (!RETRYABLE_CODES.has(code)) throw fail(`failed: ${what}`, repeatable || code === 'ENOTFOUND' ? 'not-retryable' : 'outcome-unknown', attempt, undefined, code);
         if (!repeatable && !notProcessed) {
-          throw fail(`failed: ${what}, and was not retried: the request is not safe to repeat; check whether it took effect`, 'not-retryable', attempt, undefined, code);
+          throw fail(`failed: ${what}, and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, undefined, code);
         }
         wait = this.nextWait(started, attempt);
         if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what), 'gave-up', attempt, undefined, code);
@@ -293,7 +299,14 @@ function makeResponse(status: number, headers: http.IncomingHttpHeaders, body: B
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+/** "Equal jitter" backoff before attempt `attempt + 1` of something the caller repeats itself (a create). */
+export function backoffMs(attempt: number, initialMs = 250, maxMs = 5000): number {
+  const exp = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+/** Waits `ms`; false when `signal` aborted the wait. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     const onAbort = () => {

@@ -102,13 +102,13 @@ describe('HttpClient against the WorkZone emulator', () => {
 
     wz.faults.set({ errorRate: 1, errorStatus: 503, limit: 1 });
     const err = await caught(post());
-    expect(err.kind).toBe('not-retryable');
+    expect(err.kind).toBe('outcome-unknown');
     expect(err.attempts).toBe(1);
     expect(err.message).toMatch(/^POST .*\/connect\/token got HTTP 503 Service Unavailable and was not retried: the request is not safe to repeat/);
 
     wz.faults.set({ dropRate: 1, limit: 1 });
     const dropped = await caught(post());
-    expect(dropped.kind).toBe('not-retryable');
+    expect(dropped.kind).toBe('outcome-unknown');
     expect(dropped.code).toBe('ECONNRESET');
 
     wz.faults.reset();

@@ -196,7 +196,7 @@ export class KmdLogicClient {
       } catch (err) {
         if (err instanceof HttpRequestError) {
           // A POST that failed after it was sent is not repeated blindly (see cpr-configuration-resource create).
-          if (err.kind === 'not-retryable' && method === 'POST') {
+          if (err.kind === 'outcome-unknown') {
             throw new KmdLogicError('outcome-unknown', `The outcome is unknown: could not ${op}`, withHint(err, 'api_url'), err.lastStatus);
           }
           throw new KmdLogicError('unavailable', `Could not ${op}`, withHint(err, 'api_url'), err.lastStatus);

@@ -6,6 +6,7 @@
 import { isGuid } from '../../schemas/rules';
 import { DiagnosticError, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
 import type { CprConfiguration, CprEnvironment, DataDistributorInput, KmdLogicClient } from './client';
+import { backoffMs, sleep } from '../http';
 import { KmdLogicError } from './errors';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -66,7 +67,7 @@ export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
     }
   },
 
-  async create({ planned, config, client }) {
+  async create({ planned, config, client }, ctx) {
     const subscriptionId = planned.subscription_id as string;
     const wanted = input(config);
     const sameName = async () => (await client.listConfigurations(subscriptionId)).filter((c) => c.name === wanted.name);
@@ -84,12 +85,21 @@ export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
       try {
         return { state: toState(await client.createDataDistributor(subscriptionId, wanted), planned) };
       } catch (err) {
-        if (!(err instanceof KmdLogicError && err.kind === 'outcome-unknown') || attempt === MAX_CREATE_ATTEMPTS) throw err;
-        // The create may have happened: a configuration of this name that appeared since is this one.
+        if (!(err instanceof KmdLogicError && err.kind === 'outcome-unknown')) throw err;
+        // The create may have happened, or may still be happening: wait, then a configuration of this name
+        // that appeared since is this one.
+        if (!(await sleep(backoffMs(attempt), ctx.signal))) throw err;
         const appeared = await sameName();
-        if (appeared.length > 1) throw err;
+        if (appeared.length > 1) {
+          throw new DiagnosticError(
+            `KMD Logic now has ${appeared.length} CPR configurations named ${JSON.stringify(wanted.name)} in subscription ${subscriptionId}`,
+            `A create failed with an unknown outcome (${err.message}), and its retry made another: ids ${appeared.map((c) => c.id).join(', ')}. Import one with terraform import <address> ${subscriptionId}/<id> and rename the other in the Logic console.`,
+            ['name'],
+          );
+        }
         const made = appeared.length === 1 ? await client.getConfiguration(subscriptionId, appeared[0].id) : null;
         if (made) return { state: toState(made, planned) };
+        if (attempt === MAX_CREATE_ATTEMPTS) throw err;
       }
     }
   },

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DiagnosticError } from '../plugin/types';
 import { HttpClient, HttpRequestError, redactUrl, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
+import { scrubSecrets } from '../scrub';
 
 export interface WorkZoneSettings {
   readonly url: string;
@@ -295,7 +296,7 @@ export class WorkZoneClient {
       return { ok: true, tokenType: String(body.token_type ?? 'Bearer'), ...(typeof body.expires_in === 'number' ? { expiresIn: body.expires_in } : {}) };
     }
     if ((res.status === 400 || res.status === 401) && body && typeof body.error === 'string') {
-      const description = typeof body.error_description === 'string' ? scrub(body.error_description, [secret, basic]) : undefined;
+      const description = typeof body.error_description === 'string' ? scrubSecrets(body.error_description, [secret, basic]) : undefined;
       return { ok: false, status: res.status, error: body.error, ...(description ? { description } : {}) };
     }
     if (res.status === 404) {
@@ -349,7 +350,7 @@ export class WorkZoneClient {
   }
 
   private transportError(what: string, err: HttpRequestError, urlSetting: 'url' | 'token_url'): DiagnosticError {
-    const detail = scrub(err.message, [this.settings.password, this.auth.slice(6)]);
+    const detail = scrubSecrets(err.message, [this.settings.password, this.auth.slice(6)]);
     switch (err.kind) {
       case 'tls':
         if (/ALTNAME/.test(err.code ?? '')) {
@@ -375,6 +376,8 @@ export class WorkZoneClient {
         if (err.code === 'ENOTFOUND') {
           return new DiagnosticError(`WorkZone host not found, ${what}`, `${detail}. Check the provider setting "${urlSetting}".`, [urlSetting]);
         }
+        return new DiagnosticError(`WorkZone request failed, ${what}`, detail);
+      case 'outcome-unknown':
         return new OutcomeUnknownError(
           `The outcome is unknown: ${what}`,
           `${detail}. Look in WorkZone (Configurator > Global > OAuth settings) before applying again; a created client can be imported with terraform import.`,
@@ -398,7 +401,7 @@ export class WorkZoneClient {
   private failure(what: string, res: HttpResponse, secrets: (string | undefined)[] = []): DiagnosticError {
     const body = res.json() as { error?: { code?: unknown; message?: unknown } } | undefined;
     const code = typeof body?.error?.code === 'string' ? body.error.code : undefined;
-    const message = typeof body?.error?.message === 'string' ? scrub(body.error.message, [...secrets, this.settings.password, this.auth.slice(6)]) : undefined;
+    const message = typeof body?.error?.message === 'string' ? scrubSecrets(body.error.message, [...secrets, this.settings.password, this.auth.slice(6)]) : undefined;
     if (res.status === 400) {
       return new DiagnosticError(`WorkZone rejected ${what}`, `${message ?? 'HTTP 400 Bad Request'}${code ? ` (${code})` : ''}.`, code === 'UserNotFound' ? ['user'] : undefined);
     }
@@ -463,15 +466,6 @@ function etagOf(what: string, res: HttpResponse, body: Record<string, unknown>):
     throw new DiagnosticError(`Unexpected answer from WorkZone ${what}`, `No ETag (header or @odata.etag); updates need one. The WorkZone API may differ from ${CONTRACT}.`);
   }
   return etag;
-}
-
-/** Replaces any known secret in a text coming from the server (servers should not echo them; be sure). */
-/** Removes the given secrets, and any credentials in HTTP auth header form, from text a server sent. */
-function scrub(text: string, secrets: (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  // A server that echoes requests would show our Authorization header (base64 of user:password).
-  return out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 ***');
 }
 
 function trimSlashes(s: string): string {

@@ -5,6 +5,7 @@
  * outside Terraform shows up as a planned change.
  */
 import { randomBytes } from 'node:crypto';
+import { backoffMs, sleep } from '../http';
 import { DiagnosticError, Unknown, type Context, type ObjectValue, type PrivateData, type ResourceDefinition } from '../plugin/types';
 import { ClientExistsError, hashClientSecret, OutcomeUnknownError, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
 
@@ -81,7 +82,7 @@ async function createIdempotently(client: WorkZoneClient, input: CreateInput, ct
     // Not there: the failed attempt had no effect, so trying again cannot make a second client.
     if (attempt >= MAX_CREATE_ATTEMPTS || Date.now() - started >= client.retryMaxMs || ctx.signal.aborted) throw failure;
     ctx.log.info('create failed without effect; trying again', { client_id: input.clientId, attempt });
-    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
+    if (!(await sleep(backoffMs(attempt), ctx.signal))) throw failure;
   }
 }
 
