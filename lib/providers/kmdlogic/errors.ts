@@ -1,5 +1,6 @@
 /** Errors of the KMD Logic client: diagnostics that say which setting or identifier to fix, never a secret. */
 import type { HttpRequestError } from '../http';
+import { scrubSecrets } from '../scrub';
 import { DiagnosticError, type AttributePath } from '../plugin/types';
 
 export type KmdLogicErrorKind =
@@ -28,11 +29,7 @@ export class KmdLogicError extends DiagnosticError {
 
 /** Removes every given secret, and credentials in HTTP auth header form, from text a server sent us, and caps its length. */
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('***');
-  // A server that echoes requests would show our Authorization header (the access token).
-  out = out.replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 ***');
-  out = out.replace(/\s+/g, ' ').trim();
+  const out = scrubSecrets(text, secrets).replace(/\s+/g, ' ').trim();
   return out.length > 300 ? `${out.slice(0, 300)}…` : out;
 }
 
