@@ -35,7 +35,11 @@ export const reattachSection: Section = {
     const runs = ctx.quick ? 2 : 9;
     const wz = await startWorkZoneEmulator({ port: 0 });
     const settings = { WORKZONE_URL: wz.url, WORKZONE_USERNAME: wz.username, WORKZONE_PASSWORD: wz.password };
-    const launched = await launchProviders({ bundleDir: tf.bundles, detached: false, idleTimeoutS: 600, env: { ...process.env, ...settings } });
+    // A failed launch must not leave the emulator holding the bench open.
+    const launched = await launchProviders({ bundleDir: tf.bundles, detached: false, idleTimeoutS: 600, env: { ...process.env, ...settings } }).catch(async (error: unknown) => {
+      await wz.close();
+      throw error;
+    });
     const reattachEnv = { TF_REATTACH_PROVIDERS: JSON.stringify(launched.providers) };
     const pids = Object.values(launched.providers).map((p) => p.Pid);
 

@@ -2,7 +2,7 @@
  * `workzone-cpr emulators`: runs the WorkZone and KMD Logic emulators in the foreground until stopped.
  * Once both are ready it prints their URLs and seeded credentials (one JSON line with --json).
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -114,7 +114,11 @@ export async function runEmulators(argv: string[]): Promise<void> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void Promise.all([workzone.close(), logic.close()]).then(() => resolve());
+      void Promise.all([workzone.close(), logic.close()]).then(() => {
+        // Without --data the CA (its private key included) lived in a temp dir for this run only.
+        if (https?.temporary) rmSync(https.dir, { recursive: true, force: true });
+        resolve();
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
@@ -129,5 +133,5 @@ function serverCertificate(dataDir: string | undefined, host: string | undefined
   const dir = dataDir ? join(dataDir, 'tls') : mkdtempSync(join(tmpdir(), 'workzone-cpr-tls-'));
   const { ca, caFile } = loadOrCreateCertificateAuthority(dir);
   const hosts = [...new Set([host ?? '127.0.0.1', 'localhost', '127.0.0.1', '::1'])].filter((h) => h !== '0.0.0.0' && h !== '::');
-  return { caFile, tls: ca.issueServerCertificate(hosts) };
+  return { caFile, dir, temporary: !dataDir, tls: ca.issueServerCertificate(hosts) };
 }

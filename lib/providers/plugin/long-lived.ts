@@ -132,9 +132,10 @@ export async function startLongLivedProvider(definition: ProviderDefinition<any>
   handleGrpcStreams(server, { table: messages, methods, handlers, onError: (message) => log.error('rpc failed', { error: message }) });
 
   let idleTimer: NodeJS.Timeout | undefined;
+  let closing: Promise<void> | undefined;
   const open = new Set<http2.Http2Session>();
   const armIdle = () => {
-    if (!options.idleTimeoutMs || open.size > 0) return;
+    if (!options.idleTimeoutMs || open.size > 0 || closing) return; // (sessions closed by close() must not re-arm it)
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => options.onIdle?.(), options.idleTimeoutMs);
   };
@@ -159,7 +160,6 @@ export async function startLongLivedProvider(definition: ProviderDefinition<any>
   });
   armIdle();
 
-  let closing: Promise<void> | undefined;
   return {
     socketPath,
     reattach: { [definition.schema.source]: reattachEntry(socketPath, process.pid) },

@@ -129,7 +129,10 @@ function firstLine(child: ChildProcess, name: string, timeoutMs: number): Promis
       clearTimeout(timer);
       resolve(out.slice(0, nl));
     });
-    child.once('error', (error) => reject(new Error(`cannot start provider ${name}: ${error.message}`)));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start provider ${name}: ${error.message}`));
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`provider ${name} exited (code ${code}) before it was ready; see its log`));
@@ -168,9 +171,16 @@ export async function stopProviders(providers: ReattachProviders, timeoutMs = 15
   const stopped: string[] = [];
   const remaining: ReattachProviders = {};
   const waits: Promise<void>[] = [];
+  const refused: string[] = [];
   for (const [address, entry] of Object.entries(providers)) {
     if (isOurRunningProvider(entry)) {
-      process.kill(entry.Pid, 'SIGTERM');
+      try {
+        process.kill(entry.Pid, 'SIGTERM');
+      } catch (error) {
+        // Another user's process (EPERM): say so after stopping the others.
+        refused.push(`${address} (pid ${entry.Pid}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        continue;
+      }
       stopped.push(address);
       waits.push(waitForExit(entry.Pid, timeoutMs, address));
     } else if (alive(entry.Pid) && !/^terraform-provider-[\w-]+\.sock$/.test(basename(entry.Addr.String))) {
@@ -178,6 +188,7 @@ export async function stopProviders(providers: ReattachProviders, timeoutMs = 15
     }
   }
   await Promise.all(waits);
+  if (refused.length > 0) throw new Error(`cannot stop provider ${refused.join('; ')}`);
   return { stopped, remaining };
 }
 
