@@ -4,6 +4,7 @@
  * Each page embeds its example files verbatim and splits the attributes like the registry docs do:
  * arguments (set in configuration) and attributes (read-only).
  */
+import { attributeFlags } from '../../lib/providers/plugin/schema';
 import type { AttributeSchema, AttributeType, BlockSchema, ProviderSchema } from '../../lib/schemas/types';
 import type { Example, ExampleText } from './examples';
 
@@ -23,7 +24,11 @@ function typeName(type: AttributeType): string {
   return `${type[0]}(${typeName(type[1] as AttributeType)})`;
 }
 
-const isArgument = (a: AttributeSchema): boolean => Boolean(a.required || a.optional);
+/** Whether the user sets it: the same rule that decides required/optional on the wire. */
+const isArgument = (a: AttributeSchema): boolean => {
+  const { required, optional } = attributeFlags(a, false);
+  return required || optional;
+};
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const hclLiteral = (value: string | number | boolean): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
