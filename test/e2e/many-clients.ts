@@ -10,7 +10,11 @@ import type { TfResult, Workdir } from './harness';
 
 export const SOURCE = 'workzone-cpr.local/cpr/workzone';
 
-/** `count` clients `<prefix>-00` ...; secret i is "<var.secret>-i"; `generated` leaves the secret to WorkZone. */
+/**
+ * `count` clients `<prefix>-00` ...; secret i is "<var.secret>-i"; `generated` leaves the secret to WorkZone.
+ * The retry budget is the provider's default (120 s): at ~40% faults one request in ~10^4 still fails ten
+ * attempts in a row, which a 60 s budget (about ten attempts) turned into a failed run now and then.
+ */
 export function clientsHcl(prefix: string, count: number, options: { retryMaxSeconds?: number; generated?: boolean } = {}): string {
   return `
 terraform {
@@ -20,7 +24,7 @@ terraform {
 }
 
 provider "workzone" {
-  retry_max_seconds = ${options.retryMaxSeconds ?? 60}
+  retry_max_seconds = ${options.retryMaxSeconds ?? 120}
 }
 
 variable "secret" {
