@@ -3,38 +3,12 @@
  * points at) and server certificates it signs for the hosts the emulators answer on. EC P-256 keys from
  * node:crypto, certificates from the project's small DER encoder: no OpenSSL binary, no dependency.
  */
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import {
-  bitString,
-  boolean,
-  explicit,
-  implicitPrimitive,
-  objectIdentifier,
-  octetString,
-  sequence,
-  set,
-  smallInteger,
-  tlv,
-  unsignedInteger,
-  utcTime,
-  utf8String,
-} from '../../providers/plugin/tls/der';
-
-const OID = {
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  commonName: '2.5.4.3',
-  organization: '2.5.4.10',
-  subjectKeyIdentifier: '2.5.29.14',
-  keyUsage: '2.5.29.15',
-  subjectAltName: '2.5.29.17',
-  basicConstraints: '2.5.29.19',
-  authorityKeyIdentifier: '2.5.29.35',
-  extKeyUsage: '2.5.29.37',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-};
+import { boolean, implicitPrimitive, objectIdentifier, octetString, sequence, smallInteger, tlv } from '../../providers/plugin/tls/der';
+import { extension, OID, signCertificate as signX509, x509Name } from '../../providers/plugin/tls/x509';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -57,26 +31,13 @@ export interface ServerCertificate {
   readonly cert: string;
 }
 
-const name = (commonName: string) =>
-  sequence(
-    set(sequence(objectIdentifier(OID.organization), utf8String('workzone-cpr emulators'))),
-    set(sequence(objectIdentifier(OID.commonName), utf8String(commonName))),
-  );
-
-const extension = (oid: string, critical: boolean, value: Buffer) =>
-  sequence(objectIdentifier(oid), ...(critical ? [boolean(true)] : []), octetString(value));
+const name = (commonName: string) => x509Name('workzone-cpr emulators', commonName);
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
 function keyIdentifier(spkiDer: Buffer): Buffer {
   // SubjectPublicKeyInfo ::= SEQUENCE { algorithm, BIT STRING }: the BIT STRING is the last TLV; its
   // content after the unused-bits byte is the key. For P-256 it is the last 65 bytes.
   return createHash('sha1').update(spkiDer.subarray(spkiDer.length - 65)).digest();
-}
-
-function serialNumber(): Buffer {
-  const serial = randomBytes(16);
-  serial[0] = (serial[0]! & 0x7f) | 0x01; // positive and non-zero
-  return serial;
 }
 
 /** A GeneralName for a host: iPAddress [7] for IPv4/IPv6 literals, dNSName [2] otherwise. */
@@ -107,19 +68,17 @@ interface Signed {
 }
 
 function signCertificate(cert: Signed, issuer: { name: string; key: KeyObject }): string {
-  const algorithm = sequence(objectIdentifier(OID.ecdsaWithSha256));
-  const tbs = sequence(
-    explicit(0, smallInteger(2)),
-    unsignedInteger(serialNumber()),
-    algorithm,
-    name(issuer.name),
-    sequence(utcTime(new Date(cert.now.getTime() - 5 * 60_000)), utcTime(new Date(cert.now.getTime() + cert.days * DAY_MS))),
-    name(cert.subject),
-    cert.spkiDer,
-    explicit(3, sequence(...cert.extensions)),
-  );
-  const der = sequence(tbs, algorithm, bitString(sign('sha256', tbs, issuer.key)));
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+  return signX509(
+    {
+      issuer: name(issuer.name),
+      subject: name(cert.subject),
+      notBefore: new Date(cert.now.getTime() - 5 * 60_000),
+      notAfter: new Date(cert.now.getTime() + cert.days * DAY_MS),
+      spkiDer: cert.spkiDer,
+      extensions: cert.extensions,
+    },
+    issuer.key,
+  ).pem;
 }
 
 function authority(certPem: string, key: KeyObject): CertificateAuthority {
