@@ -13,6 +13,7 @@ import { KMDLOGIC_SCOPE } from '../../lib/schemas/kmdlogic';
 import { terraformEnv } from '../../lib/providers/terraform-env';
 import { WorkZoneClient } from '../../lib/providers/workzone/client';
 import { buildProviders, Workdir } from '../e2e/harness';
+import { firstStdoutLine } from '../first-line';
 
 jest.setTimeout(120_000);
 
@@ -46,17 +47,7 @@ function startEmulators(args: string[]): Promise<{ child: ChildProcess; info: an
   const child = spawn(process.execPath, [cli, 'emulators', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: tmp } });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve({ child, info: JSON.parse(out.slice(0, nl)), exited });
-    });
-    child.on('exit', (code) => reject(new Error(`emulators exited (${code}) before printing: ${err}`)));
-  });
+  return firstStdoutLine(child, 'emulators').then((line) => ({ child, info: JSON.parse(line), exited }));
 }
 
 const settled = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);

@@ -16,6 +16,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { WorkZoneClient } from '../../lib/providers/workzone/client';
+import { firstStdoutLine } from '../first-line';
 
 jest.setTimeout(240_000);
 
@@ -84,16 +85,7 @@ interface Emulators {
 function startEmulators(): Promise<Emulators> {
   const child = spawn(cli, ['emulators', '--json'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'], env: agentEnv(join(root, 'home-emulators')) });
   children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
-    });
-    child.on('exit', (code) => reject(new Error(`workzone-cpr emulators exited (${code}): ${err}`)));
-  });
+  return firstStdoutLine(child, 'workzone-cpr emulators').then((line) => JSON.parse(line) as Emulators);
 }
 
 /** The OAuth clients a WorkZone emulator holds, by client id (its admin OData API). */

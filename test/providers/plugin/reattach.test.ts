@@ -13,6 +13,7 @@ import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emula
 import { terraformEnv } from '../../../lib/providers/terraform-env';
 import { parseReattachProviders, type ReattachProviders } from '../../../lib/providers/plugin/reattach';
 import { buildProviders, Workdir } from '../../e2e/harness';
+import { firstStdoutLine } from '../../first-line';
 
 jest.setTimeout(120_000);
 
@@ -62,17 +63,7 @@ function serveForeground(log: string): Promise<{ child: ChildProcess; providers:
   const child = spawn(process.execPath, [cli, 'providers', 'serve', '--json', '--log', log], { stdio: ['pipe', 'pipe', 'pipe'], env: serveEnv() });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve({ child, providers: parseReattachProviders(out.slice(0, nl)), exited });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited (${code}) before printing: ${err}`)));
-  });
+  return firstStdoutLine(child, 'serve').then((line) => ({ child, providers: parseReattachProviders(line), exited }));
 }
 
 const alive = (pid: number) => {
