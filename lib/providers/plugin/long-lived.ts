@@ -111,16 +111,9 @@ export async function startLongLivedProvider(definition: ProviderDefinition<any>
     }
   };
 
-  // The schema depends on nothing per connection: build it once for all of them.
-  let schema: Promise<any> | undefined;
   const rpcs = Object.keys(new ProviderService(definition, log, options.env).handlers());
   const handlers: Record<string, UnaryHandler> = {};
-  for (const rpc of rpcs) {
-    handlers[`/tfplugin6.Provider/${rpc}`] =
-      rpc === 'GetProviderSchema'
-        ? (request, s) => (schema ??= sessionFor(s).handlers.GetProviderSchema!(request))
-        : (request, s) => tracked(() => sessionFor(s).handlers[rpc]!(request));
-  }
+  for (const rpc of rpcs) handlers[`/tfplugin6.Provider/${rpc}`] = (request, s) => tracked(() => sessionFor(s).handlers[rpc]!(request));
   handlers['/grpc.health.v1.Health/Check'] = async () => ({ status: SERVING });
   // Only a client that reattached with Test: false sends this; the process serves other commands still.
   handlers['/plugin.GRPCController/Shutdown'] = async () => {

@@ -35,7 +35,6 @@ export class ProviderService<Client> {
   private readonly stopController = new AbortController();
   /** Secrets of the provider config, scrubbed from every log line and diagnostic of this process. */
   private readonly providerSecrets = new Secrets();
-  private schemaResponse: Response | undefined;
 
   constructor(
     private readonly definition: ProviderDefinition<Client>,
@@ -51,7 +50,7 @@ export class ProviderService<Client> {
   handlers(): Record<string, RpcHandler> {
     return {
       GetMetadata: async () => this.getMetadata(),
-      GetProviderSchema: async () => (this.schemaResponse ??= wireProviderSchema(this.definition.schema)),
+      GetProviderSchema: async () => wireProviderSchema(this.definition.schema),
       GetFunctions: async () => ({ diagnostics: [] }),
       ValidateProviderConfig: (req) => this.call('ValidateProviderConfig', undefined, (c) => this.validateProviderConfig(req, c)),
       ValidateResourceConfig: (req) => this.call('ValidateResourceConfig', req.type_name, (c) => this.validateConfig('resource', req, c)),

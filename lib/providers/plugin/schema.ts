@@ -67,7 +67,16 @@ export function wireSchema(block: BlockSchema, inProviderBlock = false) {
   };
 }
 
+const wireSchemas = new WeakMap<ProviderSchema, ReturnType<typeof buildWireProviderSchema>>();
+
+/** The GetProviderSchema response, built once per schema (every connection of a long-lived provider asks). */
 export function wireProviderSchema(schema: ProviderSchema) {
+  let wire = wireSchemas.get(schema);
+  if (!wire) wireSchemas.set(schema, (wire = buildWireProviderSchema(schema)));
+  return wire;
+}
+
+function buildWireProviderSchema(schema: ProviderSchema) {
   const map = (blocks: { readonly [type: string]: BlockSchema }) =>
     Object.fromEntries(Object.entries(blocks).map(([type, block]) => [type, wireSchema(block)]));
   return {
