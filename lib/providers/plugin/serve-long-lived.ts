@@ -10,6 +10,7 @@ import { HclogLogger, levelFromEnv } from './log';
 import { startLongLivedProvider } from './long-lived';
 import { guardStdout } from './stdout-guard';
 import type { ProviderDefinition } from './types';
+import { logUncaught, watchParent } from './process';
 
 export const DEFAULT_IDLE_TIMEOUT_S = 3600;
 
@@ -37,18 +38,12 @@ export function serveLongLived(definition: ProviderDefinition<any>, argv: string
   // Nobody collects this log at terraform's TF_LOG level: warnings and errors by default.
   const level = process.env.TF_LOG_PROVIDER || process.env.TF_LOG ? levelFromEnv() : 'warn';
   const log = new HclogLogger(`provider.terraform-provider-${name}`, level);
-  process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.message }));
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
+  logUncaught(log);
 
   let stop: (why: string) => void = () => process.exit(0);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  if (values['exit-with-parent']) {
-    const parent = process.ppid;
-    setInterval(() => {
-      if (process.ppid !== parent) stop('parent process went away');
-    }, 1000).unref();
-  }
+  if (values['exit-with-parent']) watchParent(() => stop('parent process went away'));
 
   startLongLivedProvider(definition, { log, idleTimeoutMs: idle * 1000, onIdle: () => stop(`idle for ${idle} s`) }).then(
     (provider) => {

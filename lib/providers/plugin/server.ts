@@ -17,6 +17,7 @@ import { installDeferredExtraCaCerts } from './extra-ca';
 import { guardStdout } from './stdout-guard';
 import { serveLongLived } from './serve-long-lived';
 import type { ProviderDefinition } from './types';
+import { logUncaught, watchParent } from './process';
 
 const SERVING = 1;
 
@@ -94,8 +95,7 @@ export function serve(definition: ProviderDefinition<any>): void {
   const log = new HclogLogger(`provider.terraform-provider-${schema.name}`, levelFromEnv());
   // Ctrl-C reaches the whole process group; terraform then calls StopProvider. Dying here loses state.
   process.on('SIGINT', () => log.debug('SIGINT ignored; waiting for terraform to stop the provider'));
-  process.on('uncaughtException', (error) => log.error('uncaught exception', { error: error.message }));
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
+  logUncaught(log);
 
   let provider: RunningProvider | undefined;
   const exit = (why: string) => {
@@ -104,10 +104,7 @@ export function serve(definition: ProviderDefinition<any>): void {
     process.exit(0);
   };
   process.on('SIGTERM', () => exit('SIGTERM'));
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) exit('parent process went away');
-  }, 1000).unref();
+  watchParent(() => exit('parent process went away'));
 
   startProvider(definition, { clientCertPem: start.clientCertPem, log, onShutdown: () => exit('shutdown requested') }).then(
     (running) => {
