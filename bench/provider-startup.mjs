@@ -3,6 +3,7 @@
  * Start-up cost of a bundled provider, measured as terraform pays it: spawn with the magic cookie,
  * PLUGIN_CLIENT_CERT and PLUGIN_PROTOCOL_VERSIONS, stop the clock at the handshake line on stdout.
  * Compared with a bare `node -e 0` (with and without NODE_EXTRA_CA_CERTS, which Node loads eagerly).
+ * Every program is sampled round-robin (bench/support/spawn-timing.mjs).
  *
  * Usage: node bench/provider-startup.mjs [--runs 30] [bundle.js ...]   (`npm run bench` runs it as its
  * "startup" section, with the bundles it built)
@@ -10,11 +11,12 @@
  * temp dir, plus any dist/providers/terraform-provider-*.js present. Prints a table, then one JSON line.
  */
 import { build } from 'esbuild';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sampleInterleaved } from './support/spawn-timing.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
@@ -59,48 +61,17 @@ const baseEnv = { ...process.env };
 const extraCa = baseEnv.NODE_EXTRA_CA_CERTS;
 const providerEnv = { ...baseEnv, TF_PLUGIN_MAGIC_COOKIE: COOKIE, PLUGIN_CLIENT_CERT: clientCertPem, PLUGIN_PROTOCOL_VERSIONS: '5,6', TF_LOG: '', TF_LOG_PROVIDER: '' };
 
-/** ms from spawn to the first stdout line (or to exit, for `node -e 0`). */
-function once(command, argv, env, untilLine) {
-  return new Promise((resolvePromise, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-    let out = '';
-    let err = '';
-    let done = false;
-    child.stderr.on('data', (d) => (err += d));
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (untilLine && !done && out.includes('\n')) {
-        done = true;
-        const ms = elapsed();
-        if (!/^1\|6\|unix\|[^|]+\|grpc\|[A-Za-z0-9+/]+\n$/.test(out)) reject(new Error(`bad handshake line: ${out}`));
-        child.kill('SIGTERM');
-        resolvePromise(ms);
-      }
-    });
-    child.on('exit', (code) => {
-      if (!untilLine) return code === 0 ? resolvePromise(elapsed()) : reject(new Error(`exit ${code}`));
-      if (!done) reject(new Error(`provider exited (${code}) before the handshake: ${err}`));
-    });
-  });
-}
-
-async function measure(label, command, argv, env, untilLine) {
-  await once(command, argv, env, untilLine); // warm the file cache
-  const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(await once(command, argv, env, untilLine));
-  samples.sort((a, b) => a - b);
-  const pick = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { label, median: pick(0.5), p10: pick(0.1), p90: pick(0.9) };
-}
+const HANDSHAKE = /^1\|6\|unix\|[^|]+\|grpc\|[A-Za-z0-9+/]+\n$/;
+const checkHandshake = (line) => {
+  if (!HANDSHAKE.test(line)) throw new Error(`bad handshake line: ${line}`);
+};
 
 const withoutCa = { ...baseEnv };
 delete withoutCa.NODE_EXTRA_CA_CERTS;
-const rows = [];
-rows.push(await measure(`node -e 0${extraCa ? ' (NODE_EXTRA_CA_CERTS set)' : ''}`, process.execPath, ['-e', '0'], baseEnv, false));
-if (extraCa) rows.push(await measure('node -e 0 (NODE_EXTRA_CA_CERTS unset)', process.execPath, ['-e', '0'], withoutCa, false));
-for (const bundle of bundles) rows.push(await measure(bundle.name, bundle.file, [], providerEnv, true));
+const targets = [{ label: `node -e 0${extraCa ? ' (NODE_EXTRA_CA_CERTS set)' : ''}`, command: process.execPath, args: ['-e', '0'], env: () => baseEnv, untilLine: false }];
+if (extraCa) targets.push({ label: 'node -e 0 (NODE_EXTRA_CA_CERTS unset)', command: process.execPath, args: ['-e', '0'], env: () => withoutCa, untilLine: false });
+for (const bundle of bundles) targets.push({ label: bundle.name, command: bundle.file, args: [], env: () => providerEnv, check: checkHandshake });
+const rows = await sampleInterleaved(targets, runs);
 
 const baseline = rows[0].median;
 console.log(`spawn → handshake line, ${runs} runs each (ms)  NODE_EXTRA_CA_CERTS=${extraCa ?? '(unset)'}`);
