@@ -1,4 +1,7 @@
-/** The list of files generated from the schemas: what `npm run generate` writes and the staleness test checks. */
+/**
+ * The list of generated files: from the schemas (bindings, reference docs) and from proto/*.proto (the plugin
+ * runtime's protocol module). What `npm run generate` writes and the staleness test checks.
+ */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { kmdlogicSchema } from '../../lib/schemas/kmdlogic';
@@ -7,6 +10,7 @@ import { workzoneSchema } from '../../lib/schemas/workzone';
 import { generateBindings } from './bindings';
 import { generateDocs, REFERENCE_DIR } from './docs';
 import { examplesFor, readExample } from './examples';
+import { generateProtocol, PROTOCOL_MODULE, readProtos } from './protocol';
 
 export interface GeneratedFile {
   readonly path: string;
@@ -26,6 +30,7 @@ const providers: readonly { schema: ProviderSchema; module: string }[] = [
 /** Throws when an example that a resource, data source or provider needs is missing. */
 export function generatedFiles(root = repoRoot): GeneratedFile[] {
   const files: GeneratedFile[] = providers.map(({ schema, module }) => ({ path: `lib/bindings/${schema.name}.ts`, text: generateBindings(schema, module) }));
+  files.push({ path: PROTOCOL_MODULE, text: generateProtocol(readProtos(repoRoot)) });
   for (const { schema, module } of providers) {
     const examples = examplesFor(schema).map((e) => ({ ...e, ...readExample(root, e) }));
     files.push(...generateDocs(schema, module, examples));

@@ -1,4 +1,4 @@
-/** Writes every generated file (bindings, reference docs) from the provider schemas and removes stale ones. */
+/** Writes every generated file (bindings, reference docs, the plugin protocol module) and removes stale ones. */
 import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GENERATED_DIRS, generatedFiles, staleGeneratedFiles } from './files';

@@ -15,6 +15,18 @@ const I32 = 5;
 
 export type Message = { [field: string]: unknown };
 
+/**
+ * A message as a handler builds it to send (the generated interfaces are messages as decoded): every
+ * field may be left out, and is then not encoded (proto3's default).
+ */
+export type Outgoing<T> = T extends Uint8Array
+  ? T
+  : T extends readonly (infer E)[]
+    ? readonly Outgoing<E>[]
+    : T extends object
+      ? { [K in keyof T]?: Outgoing<T[K]> }
+      : T;
+
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
