@@ -61,6 +61,146 @@ export interface ProviderSchema {
   readonly dataSources: { readonly [type: string]: BlockSchema };
 }
 
+/**
+ * A value terraform does not know yet (plan time: an attribute set from another resource's computed
+ * value, or one the provider computes). The plugin runtime decodes msgpack's unknown as this symbol.
+ */
+export const Unknown: unique symbol = Symbol.for('workzone-cpr.unknown');
+export type Unknown = typeof Unknown;
+
+/** Any attribute value, of any type, as the plugin runtime hands it to handlers. */
+export type Value = null | string | number | boolean | Unknown | Value[] | { [name: string]: Value };
+/** An object with exactly the attributes of its block schema (missing ones are null). */
+export type ObjectValue = { [name: string]: Value };
+
+/*
+ * Object types derived from an `as const` schema, one per moment of the protocol, so that handlers read
+ * and write attributes by name and a misspelt one is a compile error:
+ *
+ *   type Planned = PlannedOf<typeof workzoneSchema.resources.workzone_oauth_client>;
+ *   // { id: string | null | Unknown; client_id: string; client_name: string; client_secret_wo: null; ... }
+ *
+ * Each attribute gets null where terraform (or the runtime) can send null and Unknown where it can send
+ * Unknown, from the attribute's role: required; optional; optional with a default (the runtime fills it);
+ * computed only (the provider sets it); write-only (never in plan or state). Elements of lists, sets, maps
+ * and object attributes may be null, as terraform allows. A wide BlockSchema (no `as const`) gives
+ * ObjectValue, so code written against ObjectValue keeps compiling.
+ */
+
+/** A known value of an attribute type. */
+export type KnownValueOf<T extends AttributeType> = T extends 'string'
+  ? string
+  : T extends 'number'
+    ? number
+    : T extends 'bool'
+      ? boolean
+      : T extends readonly ['list' | 'set', infer E extends AttributeType]
+        ? (KnownValueOf<E> | null)[]
+        : T extends readonly ['map', infer E extends AttributeType]
+          ? { [key: string]: KnownValueOf<E> | null }
+          : T extends readonly ['object', infer A extends { readonly [name: string]: AttributeType }]
+            ? { [K in keyof A]: KnownValueOf<A[K]> | null }
+            : never;
+
+/** A value of an attribute type of which any part may be Unknown (config at plan time). */
+export type PlanValueOf<T extends AttributeType> =
+  | Unknown
+  | (T extends 'string'
+      ? string
+      : T extends 'number'
+        ? number
+        : T extends 'bool'
+          ? boolean
+          : T extends readonly ['list' | 'set', infer E extends AttributeType]
+            ? (PlanValueOf<E> | null)[]
+            : T extends readonly ['map', infer E extends AttributeType]
+              ? { [key: string]: PlanValueOf<E> | null }
+              : T extends readonly ['object', infer A extends { readonly [name: string]: AttributeType }]
+                ? { [K in keyof A]: PlanValueOf<A[K]> | null }
+                : never);
+
+type Role = 'required' | 'optional' | 'default' | 'computed' | 'writeOnly';
+/** Who sets an attribute, in the order lib/providers/plugin/schema.ts (attributeFlags) decides it. */
+type RoleOf<A> = A extends { readonly writeOnly: true }
+  ? 'writeOnly'
+  : A extends { readonly required: true }
+    ? 'required'
+    : A extends { readonly default: string | number | boolean }
+      ? 'default'
+      : A extends { readonly optional: true }
+        ? 'optional'
+        : 'computed';
+/** Optional and computed without a default: the provider fills it when the config leaves it null. */
+type ProviderFilled<A> = A extends { readonly optional: true; readonly computed: true } ? true : false;
+
+/** Null and Unknown as each moment allows them, by role: [null allowed, Unknown allowed]. */
+interface Moments {
+  /** Config as written (validate, plan): values from other resources may be Unknown. */
+  config: { required: [false, true]; optional: [true, true]; default: [true, true]; computed: 'null'; writeOnly: [true, true] };
+  /** Config at apply: wholly known. */
+  appliedConfig: { required: [false, false]; optional: [true, false]; default: [true, false]; computed: 'null'; writeOnly: [true, false] };
+  /** Provider config at configure: env fallbacks and defaults applied; may still hold Unknown at plan time. */
+  providerConfig: { required: [false, true]; optional: [true, true]; default: [false, true]; computed: 'null'; writeOnly: [true, true] };
+  /** Data source config at read: known, defaults applied; computed attributes null (the read sets them). */
+  dataSourceConfig: { required: [false, false]; optional: [true, false]; default: [false, false]; computed: 'null'; writeOnly: [true, false] };
+  /** Planned state in the plan hook: defaults applied, computed values Unknown on create, write-only null. */
+  plan: { required: [false, true]; optional: [true, true]; default: [false, true]; computed: [true, true]; writeOnly: 'null' };
+  /** Planned state at apply: what the config sets is known; what the provider computes may be Unknown. */
+  planned: { required: [false, false]; optional: [true, false]; default: [false, false]; computed: [true, true]; writeOnly: 'null' };
+  /** State as the provider wrote it: known, write-only null. */
+  state: { required: [false, false]; optional: [true, false]; default: [false, false]; computed: [true, false]; writeOnly: 'null' };
+}
+type Moment = keyof Moments;
+
+type Allow<T extends AttributeType, Rule> = Rule extends 'null'
+  ? null
+  : Rule extends [infer Nullable, infer Unknowable]
+    ? (Unknowable extends true ? PlanValueOf<T> : KnownValueOf<T>) | (Nullable extends true ? null : never)
+    : never;
+
+type AttributeValueOf<A extends AttributeSchema, M extends Moment> =
+  ProviderFilled<A> extends true
+    ? M extends 'plan' | 'planned'
+      ? Allow<A['type'], Moments[M]['computed']>
+      : Allow<A['type'], Moments[M]['optional']>
+    : Allow<A['type'], Moments[M][RoleOf<A> & Role]>;
+
+/** The object of a block at a moment; ObjectValue for a wide (not `as const`) block. */
+export type ObjectOf<B extends BlockSchema, M extends Moment> = string extends keyof B['attributes']
+  ? ObjectValue
+  : { -readonly [K in keyof B['attributes']]: AttributeValueOf<B['attributes'][K], M> };
+
+/** Resource or data source config as terraform sends it to validate and plan; may hold Unknown. */
+export type ConfigOf<B extends BlockSchema> = ObjectOf<B, 'config'>;
+/** Resource config at apply (create, update): wholly known, write-only values included. */
+export type AppliedConfigOf<B extends BlockSchema> = ObjectOf<B, 'appliedConfig'>;
+/** Provider config as configure gets it: env fallbacks and defaults applied; may hold Unknown. */
+export type ProviderConfigOf<B extends BlockSchema> = ObjectOf<B, 'providerConfig'>;
+/** Data source config as its read gets it: known, defaults applied. */
+export type DataSourceConfigOf<B extends BlockSchema> = ObjectOf<B, 'dataSourceConfig'>;
+/** The planned state a plan hook adjusts. */
+export type PlanOf<B extends BlockSchema> = ObjectOf<B, 'plan'>;
+/** The planned state create and update get: computed attributes may still be Unknown, for them to set. */
+export type PlannedOf<B extends BlockSchema> = ObjectOf<B, 'planned'>;
+/** A resource's state as the provider wrote it (prior state of plan, update and delete). */
+export type StateOf<B extends BlockSchema> = ObjectOf<B, 'state'>;
+/**
+ * The state read gets: after an import only what import returned, so every attribute but `id` may be
+ * null (the runtime refuses state without its id).
+ */
+export type ReadStateOf<B extends BlockSchema> = string extends keyof B['attributes']
+  ? ObjectValue
+  : { -readonly [K in keyof StateOf<B>]: K extends 'id' ? StateOf<B>[K] : StateOf<B>[K] | null };
+/**
+ * State a handler returns: attributes it leaves out take the planned value on create and update and null
+ * elsewhere; write-only ones can only be null.
+ */
+export type StateResultOf<B extends BlockSchema> = string extends keyof B['attributes'] ? ObjectValue : Partial<StateOf<B>>;
+/** What a data source read returns: attributes it leaves out keep their config value. */
+export type DataSourceResultOf<B extends BlockSchema> = string extends keyof B['attributes'] ? ObjectValue : Partial<StateOf<B>>;
+/** The attribute names of a block. */
+export type AttributeNameOf<B extends BlockSchema> = keyof B['attributes'] & string;
+
 /** Runs an attribute's rules on a known, non-null value and returns the first failure. */
 export function checkRules(attribute: AttributeSchema, value: unknown): string | undefined {
   for (const rule of attribute.rules ?? []) {

@@ -119,7 +119,7 @@ export function generateProtocol(files: readonly { name: string; text: string }[
  * Do not edit: change the .proto and generate again (test/bindings/generated.test.ts fails while this is stale).
  *
  * The interfaces are messages as the codec decodes them (absent scalars and messages undefined, repeated
- * fields [], maps {}); build outgoing ones as Outgoing<...> (every field optional).
+ * fields [], maps {}); code builds them as MessageInit<...> (every field optional).
  */
 import type { DescriptorTable } from './descriptor';
 `,
@@ -160,6 +160,10 @@ import type { DescriptorTable } from './descriptor';
   out.push('export interface Services {');
   for (const s of services) out.push(`  '${fullName(s)}': ${tsName(s, packages)}Rpcs;`);
   out.push('}\n');
+  out.push('/** Each service\'s RPC names, in declaration order. */');
+  out.push('export const rpcNames = {');
+  for (const s of services) out.push(`  '${fullName(s)}': [${s.methodsArray.map((m) => `'${m.name}'`).join(', ')}],`);
+  out.push('} as const satisfies { readonly [S in keyof Services]: readonly (keyof Services[S])[] };\n');
   out.push('/** Request and response message of each RPC, keyed by gRPC path (`/<service>/<method>`). */');
   out.push('export const methods: { readonly [path: string]: { readonly request: string; readonly response: string } } = {');
   for (const s of services) {

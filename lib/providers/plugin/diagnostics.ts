@@ -1,23 +1,18 @@
 /** Diagnostics: the runtime's Diagnostic ⇄ tfplugin6.Diagnostic, and thrown errors → diagnostics. */
+import type { MessageInit } from './protobuf/codec';
+import { Diagnostic_Severity, type AttributePath as WireAttributePath, type Diagnostic as WireDiagnostic } from './protobuf/messages';
 import type { Secrets } from './secrets';
 import { DiagnosticError, type AttributePath, type Diagnostic } from './types';
 import { ValueError } from './values';
 
-export interface WireDiagnostic {
-  severity: number;
-  summary: string;
-  detail?: string;
-  attribute?: { steps: { attribute_name?: string; element_key_int?: number }[] };
-}
+const SEVERITY = { error: Diagnostic_Severity.ERROR, warning: Diagnostic_Severity.WARNING } as const;
 
-const SEVERITY = { error: 1, warning: 2 } as const;
-
-export function attributePathToWire(path: AttributePath): { steps: { attribute_name?: string; element_key_int?: number }[] } {
+export function attributePathToWire(path: AttributePath): MessageInit<WireAttributePath> {
   return { steps: path.map((step) => (typeof step === 'number' ? { element_key_int: step } : { attribute_name: step })) };
 }
 
 /** Converts to the wire form, scrubbing secrets out of the text as a last line of defence. */
-export function toWireDiagnostic(diagnostic: Diagnostic, secrets?: Secrets): WireDiagnostic {
+export function toWireDiagnostic(diagnostic: Diagnostic, secrets?: Secrets): MessageInit<WireDiagnostic> {
   const scrub = (text: string) => (secrets ? secrets.scrub(text) : text);
   return {
     severity: SEVERITY[diagnostic.severity],

@@ -1,17 +1,40 @@
 /**
- * A unary-only gRPC server on node:http2 (TLS, ALPN h2). Loading @grpc/grpc-js costs more start-up than
- * everything else together; unary gRPC is just a 5-byte length prefix and a grpc-status trailer.
+ * A unary-only gRPC server on node:http2 (TLS, ALPN h2). Unary gRPC is a 5-byte length prefix and a
+ * grpc-status trailer; @grpc/grpc-js would add 50–90 ms to every provider start for it
+ * (docs/decisions/0001-hand-written-plugin-runtime.md).
  */
 import { X509Certificate } from 'node:crypto';
 import * as http2 from 'node:http2';
 import type * as tls from 'node:tls';
 import { decodeMessage, encodeMessage, ProtobufError, type Message } from './protobuf/codec';
 import type { DescriptorTable } from './protobuf/descriptor';
+import { shorten } from './show';
 
-export const Status = { OK: 0, INVALID_ARGUMENT: 3, INTERNAL: 13, UNIMPLEMENTED: 12, RESOURCE_EXHAUSTED: 8 } as const;
+export const Status = { OK: 0, INVALID_ARGUMENT: 3, NOT_FOUND: 5, RESOURCE_EXHAUSTED: 8, UNIMPLEMENTED: 12, INTERNAL: 13 } as const;
 
-/** `session` is the client's HTTP/2 connection: one per go-plugin client (one provider instance). */
-export type UnaryHandler = (request: Message, session: http2.Http2Session) => Promise<Message>;
+/** Thrown by a handler (or the framing) to answer with a gRPC status other than OK. */
+export class GrpcError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Extra response headers, such as grpc-accept-encoding. */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The only message encoding we read or write: gRPC clients fall back to it when told so. */
+const ACCEPT_ENCODING = { 'grpc-accept-encoding': 'identity' } as const;
+
+export interface UnaryCall {
+  /** The client's HTTP/2 connection: one per go-plugin client (one provider instance). */
+  readonly session: http2.Http2Session;
+  /** Runs `fn` once the response has been handed to the connection and the stream has closed. */
+  afterResponse(fn: () => void): void;
+}
+
+export type UnaryHandler = (request: Message, call: UnaryCall) => Promise<Message>;
 
 export interface GrpcServerOptions extends GrpcHandlerOptions {
   readonly keyPem: string;
@@ -54,18 +77,40 @@ export function encodeFramed(table: DescriptorTable, name: string, message: Mess
 export function unframe(body: Buffer): Buffer {
   if (body.length === 0) return body; // an empty body is an empty message
   if (body.length < 5) throw new ProtobufError('truncated gRPC frame');
-  if (body[0] !== 0) throw new ProtobufError('compressed gRPC messages are not supported');
+  if (body[0] !== 0) throw new GrpcError(Status.UNIMPLEMENTED, 'compressed gRPC messages are not supported: send them uncompressed (grpc-encoding identity)', ACCEPT_ENCODING);
   const length = body.readUInt32BE(1);
   if (body.length !== 5 + length) throw new ProtobufError('gRPC body is not exactly one message');
   return body.subarray(5);
 }
 
-function trailersOnly(stream: http2.ServerHttp2Stream, status: number, message: string, httpStatus = 200): void {
+/**
+ * grpc-message as gRPC's HTTP/2 mapping encodes it: the UTF-8 bytes outside printable ASCII (0x20–0x7E),
+ * and "%" itself, as %XX; everything else (such as "/" and ":") as it is.
+ */
+export function encodeGrpcMessage(message: string): string {
+  let out = '';
+  for (const byte of Buffer.from(message, 'utf8')) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * Ends a call with an error status: trailers-only (one header block), as gRPC servers answer errors; with
+ * extra headers (grpc-accept-encoding) as response headers and then trailers instead, because clients
+ * such as @grpc/grpc-js read those from response headers only.
+ */
+function respondError(stream: http2.ServerHttp2Stream, status: number, message: string, extra: { httpStatus?: number; headers?: Readonly<Record<string, string>> } = {}): void {
   if (stream.destroyed || stream.headersSent) return;
-  stream.respond(
-    { ':status': httpStatus, 'content-type': 'application/grpc+proto', 'grpc-status': String(status), 'grpc-message': encodeURIComponent(message) },
-    { endStream: true },
-  );
+  const headers = { ':status': extra.httpStatus ?? 200, 'content-type': 'application/grpc+proto', ...extra.headers };
+  const trailers = { 'grpc-status': String(status), 'grpc-message': encodeGrpcMessage(message) };
+  if (!extra.headers || Object.keys(extra.headers).length === 0) {
+    stream.respond({ ...headers, ...trailers }, { endStream: true });
+    return;
+  }
+  stream.respond(headers, { waitForTrailers: true });
+  stream.once('wantTrailers', () => stream.sendTrailers(trailers));
+  stream.end();
 }
 
 export function createGrpcServer(options: GrpcServerOptions): http2.Http2SecureServer {
@@ -121,17 +166,26 @@ export function handleGrpcStreams(server: http2.Http2Server | http2.Http2SecureS
   server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
     stream.on('error', () => {}); // a peer reset is not our crash
     const session = stream.session!; // captured now: a destroyed stream forgets it
+    const afterResponse: (() => void)[] = [];
+    stream.once('close', () => afterResponse.forEach((fn) => fn()));
+    const call: UnaryCall = { session, afterResponse: (fn) => void afterResponse.push(fn) };
     const path = String(headers[':path'] ?? '');
     const method = options.methods[path];
     const handler = options.handlers[path];
     if (!method || !handler) {
-      trailersOnly(stream, Status.UNIMPLEMENTED, `unknown method ${path}`);
+      respondError(stream, Status.UNIMPLEMENTED, `unknown method ${shorten(path)}`);
       return;
     }
     // gRPC's HTTP/2 mapping: anything but application/grpc[+proto] is not a gRPC request (415).
     const contentType = String(headers['content-type'] ?? '');
     if (!/^application\/grpc(\+proto)?(;|$)/.test(contentType)) {
-      trailersOnly(stream, Status.INVALID_ARGUMENT, `content-type must be application/grpc, not ${JSON.stringify(contentType)}`, 415);
+      respondError(stream, Status.INVALID_ARGUMENT, `content-type must be application/grpc, not ${JSON.stringify(contentType)}`, { httpStatus: 415 });
+      return;
+    }
+    // gRPC's compression: an encoding the server does not support is UNIMPLEMENTED, naming those it does.
+    const encoding = String(headers['grpc-encoding'] ?? 'identity');
+    if (encoding !== 'identity') {
+      respondError(stream, Status.UNIMPLEMENTED, `grpc-encoding ${encoding} is not supported: send messages uncompressed (identity)`, { headers: ACCEPT_ENCODING });
       return;
     }
     const chunks: Buffer[] = [];
@@ -142,23 +196,25 @@ export function handleGrpcStreams(server: http2.Http2Server | http2.Http2SecureS
     });
     stream.on('end', () => {
       void (async () => {
-        if (size > max + 5) return trailersOnly(stream, Status.RESOURCE_EXHAUSTED, 'request too large');
+        if (size > max + 5) return respondError(stream, Status.RESOURCE_EXHAUSTED, 'request too large');
         let request: Message;
         try {
           // Small requests arrive in one chunk: no copy then.
           request = decodeMessage(options.table, method.request, unframe(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
         } catch (error) {
-          return trailersOnly(stream, Status.INVALID_ARGUMENT, `cannot decode ${method.request}: ${(error as Error).message}`);
+          if (error instanceof GrpcError) return respondError(stream, error.status, error.message, { headers: error.headers });
+          return respondError(stream, Status.INVALID_ARGUMENT, `cannot decode ${method.request}: ${(error as Error).message}`);
         }
         let framed: Uint8Array;
         try {
-          framed = encodeFramed(options.table, method.response, await handler(request, session));
+          framed = encodeFramed(options.table, method.response, await handler(request, call));
         } catch (error) {
+          if (error instanceof GrpcError) return respondError(stream, error.status, error.message, { headers: error.headers });
           options.onError?.(`${path}: ${(error as Error).message}`);
-          return trailersOnly(stream, Status.INTERNAL, 'internal error in the provider; see the provider log');
+          return respondError(stream, Status.INTERNAL, 'internal error in the provider; see the provider log');
         }
         if (stream.destroyed) return;
-        stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, { waitForTrailers: true });
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto', ...ACCEPT_ENCODING }, { waitForTrailers: true });
         stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
         stream.end(framed);
       })();

@@ -22,10 +22,9 @@ import { handleGrpcStreams, type UnaryHandler } from './grpc';
 import { APP_PROTOCOL_VERSION } from './handshake';
 import type { HclogLogger } from './log';
 import { messages, methods } from './protobuf/messages';
-import { ProviderService, type RpcHandler } from './provider-service';
+import { ProviderService } from './provider-service';
+import { pluginHandlers, type ProviderHandlers } from './services';
 import type { ProviderDefinition } from './types';
-
-const SERVING = 1;
 
 /** One provider's value in TF_REATTACH_PROVIDERS (go-plugin's ReattachConfig as terraform parses it). */
 export interface ReattachEntry {
@@ -66,7 +65,7 @@ export interface LongLivedProvider {
 }
 
 interface Session {
-  readonly handlers: Record<string, RpcHandler>;
+  readonly handlers: ProviderHandlers;
   /** API clients this connection configured; closed with it (they pool keep-alive sockets). */
   readonly clients: unknown[];
 }
@@ -111,15 +110,14 @@ export async function startLongLivedProvider(definition: ProviderDefinition<any>
     }
   };
 
-  const rpcs = Object.keys(new ProviderService(definition, log, options.env).handlers());
-  const handlers: Record<string, UnaryHandler> = {};
-  for (const rpc of rpcs) handlers[`/tfplugin6.Provider/${rpc}`] = (request, s) => tracked(() => sessionFor(s).handlers[rpc]!(request));
-  handlers['/grpc.health.v1.Health/Check'] = async () => ({ status: SERVING });
-  // Only a client that reattached with Test: false sends this; the process serves other commands still.
-  handlers['/plugin.GRPCController/Shutdown'] = async () => {
-    log.debug('shutdown request ignored: a long-lived provider stops on SIGTERM');
-    return {};
-  };
+  const handlers: Record<string, UnaryHandler> = pluginHandlers({
+    provider: (call) => sessionFor(call.session).handlers,
+    // Only a client that reattached with Test: false sends this; the process serves other commands still.
+    shutdown: () => log.debug('shutdown request ignored: a long-lived provider stops on SIGTERM'),
+  });
+  for (const [path, handler] of Object.entries(handlers)) {
+    if (path.startsWith('/tfplugin6.Provider/')) handlers[path] = (request, call) => tracked(() => handler(request, call));
+  }
 
   const server = http2.createServer();
   handleGrpcStreams(server, { table: messages, methods, handlers, onError: (message) => log.error('rpc failed', { error: message }) });

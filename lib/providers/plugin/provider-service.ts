@@ -7,24 +7,29 @@ import { createContext } from './context';
 import { errorToDiagnostic, toWireDiagnostic, attributePathToWire } from './diagnostics';
 import type { HclogLogger } from './log';
 import { genericPlan, replaceTriggers, withDefaults } from './planning';
+import type { MessageInit } from './protobuf/codec';
+import type { DynamicValue, ProviderRpcs } from './protobuf/messages';
 import { attributeEntries, wireProviderSchema } from './schema';
 import { Secrets, redactObject } from './secrets';
+import type { ProviderHandlers } from './services';
+import { shorten } from './show';
 import { completeState, decodePrivate, encodePrivate, pickSchemaKeys } from './state';
 import { DiagnosticError, type Context, type Diagnostic, type ObjectValue, type ProviderDefinition } from './types';
-import { checkAttributeRules, resolveProviderConfig } from './validation';
-import { blockType, decodeObject, encodeDynamic, fromWire, type DynamicValue } from './values';
+import { checkAttributeRules, resolveProviderConfig, writeOnlyNotAllowed } from './validation';
+import { blockType, decodeObject, encodeDynamic, fromWire } from './values';
 
-type Request = { [field: string]: any };
-type Response = { [field: string]: unknown };
-export type RpcHandler = (request: Request) => Promise<Response>;
+type Rpc = keyof ProviderRpcs;
+type Request<R extends Rpc> = MessageInit<ProviderRpcs[R]['request']>;
+/** A response as a body builds it; call() adds the diagnostics. */
+type Response<R extends Rpc> = Omit<MessageInit<ProviderRpcs[R]['response']>, 'diagnostics'>;
 
-interface Call {
+interface Call<R extends Rpc> {
   ctx: Context;
   diagnostics: Diagnostic[];
   secrets: Secrets;
   log: HclogLogger;
   /** What the response must still carry if the body throws (such as the state to keep after a failed apply). */
-  fallback?: Response;
+  fallback?: Response<R>;
 }
 
 const NIL = (block: BlockSchema) => encodeDynamic(null, blockType(block));
@@ -47,14 +52,14 @@ export class ProviderService<Client> {
   }
 
   /** The RPCs by name. */
-  handlers(): Record<string, RpcHandler> {
+  handlers(): ProviderHandlers {
     return {
       GetMetadata: async () => this.getMetadata(),
       GetProviderSchema: async () => wireProviderSchema(this.definition.schema),
       GetFunctions: async () => ({ diagnostics: [] }),
       ValidateProviderConfig: (req) => this.call('ValidateProviderConfig', undefined, (c) => this.validateProviderConfig(req, c)),
-      ValidateResourceConfig: (req) => this.call('ValidateResourceConfig', req.type_name, (c) => this.validateConfig('resource', req, c)),
-      ValidateDataResourceConfig: (req) => this.call('ValidateDataResourceConfig', req.type_name, (c) => this.validateConfig('data', req, c)),
+      ValidateResourceConfig: (req) => this.call('ValidateResourceConfig', req.type_name, (c) => this.validateResourceConfig(req, c)),
+      ValidateDataResourceConfig: (req) => this.call('ValidateDataResourceConfig', req.type_name, (c) => this.validateDataSourceConfig(req, c)),
       ConfigureProvider: (req) => this.call('ConfigureProvider', undefined, (c) => this.configure(req, c)),
       UpgradeResourceState: (req) => this.call('UpgradeResourceState', req.type_name, (c) => this.upgrade(req, c)),
       ReadResource: (req) => this.call('ReadResource', req.type_name, (c) => this.read(req, c)),
@@ -70,7 +75,7 @@ export class ProviderService<Client> {
     };
   }
 
-  private getMetadata(): Response {
+  private getMetadata(): MessageInit<ProviderRpcs['GetMetadata']['response']> {
     return {
       server_capabilities: { get_provider_schema_optional: true },
       diagnostics: [],
@@ -80,37 +85,43 @@ export class ProviderService<Client> {
   }
 
   /** Runs one RPC body with a fresh context; thrown errors become diagnostics. */
-  private async call(rpc: string, typeName: string | undefined, body: (call: Call) => Promise<Response>): Promise<Response> {
+  private async call<R extends Rpc>(rpc: R, typeName: string | undefined, body: (call: Call<R>) => Promise<Response<R>>): Promise<MessageInit<ProviderRpcs[R]['response']>> {
     const secrets = new Secrets(this.providerSecrets);
-    const log = this.log.with(typeName ? { tf_rpc: rpc, tf_resource_type: typeName } : { tf_rpc: rpc }, secrets);
+    const log = this.log.with(typeName ? { tf_rpc: rpc, tf_resource_type: shorten(typeName) } : { tf_rpc: rpc }, secrets);
     const { ctx, diagnostics } = createContext(log, this.stopController.signal);
     const started = Date.now();
-    let response: Response;
-    const c: Call = { ctx, diagnostics, secrets, log };
+    let response: Response<R>;
+    const c: Call<R> = { ctx, diagnostics, secrets, log };
     try {
       response = await body(c);
     } catch (error) {
       const diagnostic = errorToDiagnostic(error, rpc);
       diagnostics.push(diagnostic);
       if (!(error instanceof DiagnosticError)) log.error('handler failed', { error: diagnostic.detail });
-      response = c.fallback ?? {};
+      response = c.fallback ?? ({} as Response<R>);
     }
     log.debug('rpc done', { tf_duration_ms: Date.now() - started, diagnostics: diagnostics.length });
-    return { ...response, diagnostics: diagnostics.map((d) => toWireDiagnostic(d, secrets)) };
+    return { ...response, diagnostics: diagnostics.map((d) => toWireDiagnostic(d, secrets)) } as MessageInit<ProviderRpcs[R]['response']>;
   }
 
-  private resource(typeName: string) {
+  private resource(typeName: string | undefined) {
     // Own properties only: "__proto__" or "constructor" from the wire must not find Object's members.
     const block = ownProperty(this.definition.schema.resources, typeName);
     const handler = ownProperty(this.definition.resources, typeName);
-    if (!block || !handler) throw new DiagnosticError(`Unknown resource type ${typeName}`, `The ${this.definition.schema.name} provider has no resource type "${typeName}".`);
+    if (!block || !handler) {
+      const name = shorten(typeName ?? '');
+      throw new DiagnosticError(`Unknown resource type ${name}`, `The ${this.definition.schema.name} provider has no resource type "${name}".`);
+    }
     return { block, handler };
   }
 
-  private dataSource(typeName: string) {
+  private dataSource(typeName: string | undefined) {
     const block = ownProperty(this.definition.schema.dataSources, typeName);
     const handler = ownProperty(this.definition.dataSources, typeName);
-    if (!block || !handler) throw new DiagnosticError(`Unknown data source ${typeName}`, `The ${this.definition.schema.name} provider has no data source "${typeName}".`);
+    if (!block || !handler) {
+      const name = shorten(typeName ?? '');
+      throw new DiagnosticError(`Unknown data source ${name}`, `The ${this.definition.schema.name} provider has no data source "${name}".`);
+    }
     return { block, handler };
   }
 
@@ -120,14 +131,14 @@ export class ProviderService<Client> {
   }
 
   /** Decodes an object and registers its secrets for scrubbing. */
-  private object(block: BlockSchema, dv: DynamicValue | undefined, c: Call): ObjectValue | null {
+  private object(block: BlockSchema, dv: DynamicValue | undefined, c: Call<Rpc>): ObjectValue | null {
     const value = decodeObject(dv, block);
     c.secrets.addFrom(block, value);
     return value;
   }
 
   /** Prior state: an object without its id is corrupt, as handlers find the remote object by it. */
-  private priorObject(block: BlockSchema, dv: DynamicValue | undefined, c: Call, typeName: string): ObjectValue | null {
+  private priorObject(block: BlockSchema, dv: DynamicValue | undefined, c: Call<Rpc>, typeName: string): ObjectValue | null {
     const value = this.object(block, dv, c);
     if (value && Object.prototype.hasOwnProperty.call(block.attributes, 'id') && (value.id === null || value.id === undefined)) {
       throw new DiagnosticError(
@@ -139,13 +150,13 @@ export class ProviderService<Client> {
     return value;
   }
 
-  private requiredObject(block: BlockSchema, dv: DynamicValue | undefined, c: Call, what: string): ObjectValue {
+  private requiredObject(block: BlockSchema, dv: DynamicValue | undefined, c: Call<Rpc>, what: string): ObjectValue {
     const value = this.object(block, dv, c);
     if (!value) throw new DiagnosticError(`Missing ${what}`, `terraform sent no ${what}.`);
     return value;
   }
 
-  private async validateProviderConfig(req: Request, c: Call): Promise<Response> {
+  private async validateProviderConfig(req: Request<'ValidateProviderConfig'>, c: Call<'ValidateProviderConfig'>): Promise<Response<'ValidateProviderConfig'>> {
     const block = this.definition.schema.provider;
     const config = this.requiredObject(block, req.config, c, 'provider configuration');
     c.diagnostics.push(...checkAttributeRules(block, config));
@@ -153,15 +164,25 @@ export class ProviderService<Client> {
     return {};
   }
 
-  private async validateConfig(kind: 'resource' | 'data', req: Request, c: Call): Promise<Response> {
-    const { block, handler } = kind === 'resource' ? this.resource(req.type_name) : this.dataSource(req.type_name);
+  private async validateResourceConfig(req: Request<'ValidateResourceConfig'>, c: Call<'ValidateResourceConfig'>): Promise<Response<'ValidateResourceConfig'>> {
+    const { block, handler } = this.resource(req.type_name);
+    const config = this.requiredObject(block, req.config, c, 'configuration');
+    c.diagnostics.push(...checkAttributeRules(block, config));
+    // terraform < 1.11 does not say it allows write-only attributes: it would store their values.
+    if (!req.client_capabilities?.write_only_attributes_allowed) c.diagnostics.push(...writeOnlyNotAllowed(block, config));
+    handler.validate?.(config, c.ctx);
+    return {};
+  }
+
+  private async validateDataSourceConfig(req: Request<'ValidateDataResourceConfig'>, c: Call<'ValidateDataResourceConfig'>): Promise<Response<'ValidateDataResourceConfig'>> {
+    const { block, handler } = this.dataSource(req.type_name);
     const config = this.requiredObject(block, req.config, c, 'configuration');
     c.diagnostics.push(...checkAttributeRules(block, config));
     handler.validate?.(config, c.ctx);
     return {};
   }
 
-  private async configure(req: Request, c: Call): Promise<Response> {
+  private async configure(req: Request<'ConfigureProvider'>, c: Call<'ConfigureProvider'>): Promise<Response<'ConfigureProvider'>> {
     const block = this.definition.schema.provider;
     const config = this.requiredObject(block, req.config, c, 'provider configuration');
     const resolved = resolveProviderConfig(block, config, this.env);
@@ -176,12 +197,11 @@ export class ProviderService<Client> {
     return {};
   }
 
-  private async upgrade(req: Request, c: Call): Promise<Response> {
+  private async upgrade(req: Request<'UpgradeResourceState'>, c: Call<'UpgradeResourceState'>): Promise<Response<'UpgradeResourceState'>> {
     const { block, handler } = this.resource(req.type_name);
-    const rawState = req.raw_state ?? {};
-    const json: Uint8Array | undefined = rawState.json;
+    const json = req.raw_state?.json;
     if (!json || json.length === 0) {
-      if (rawState.flatmap && Object.keys(rawState.flatmap).length > 0) {
+      if (Object.keys(req.raw_state?.flatmap ?? {}).length > 0) {
         throw new DiagnosticError('Unsupported legacy state', 'This state was written in the pre-0.12 flatmap format, which this provider cannot read.');
       }
       return { upgraded_state: NIL(block) };
@@ -193,7 +213,7 @@ export class ProviderService<Client> {
       throw new DiagnosticError('Corrupt resource state', 'The stored state is not valid JSON.');
     }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new DiagnosticError('Corrupt resource state', `The stored state of ${req.type_name} is not a JSON object.`);
+      throw new DiagnosticError('Corrupt resource state', `The stored state of ${shorten(req.type_name ?? '')} is not a JSON object.`);
     }
     const version = Number(req.version ?? 0);
     if (version > block.version) {
@@ -208,9 +228,9 @@ export class ProviderService<Client> {
     return { upgraded_state: encodeDynamic(value, blockType(block)) };
   }
 
-  private async read(req: Request, c: Call): Promise<Response> {
+  private async read(req: Request<'ReadResource'>, c: Call<'ReadResource'>): Promise<Response<'ReadResource'>> {
     const { block, handler } = this.resource(req.type_name);
-    const state = this.priorObject(block, req.current_state, c, req.type_name);
+    const state = this.priorObject(block, req.current_state, c, req.type_name!);
     c.fallback = { new_state: req.current_state, private: req.private };
     if (!state) return { new_state: NIL(block) };
     const priorPrivate = decodePrivate(req.private);
@@ -224,9 +244,9 @@ export class ProviderService<Client> {
     return { new_state: encodeDynamic(newState, blockType(block)), private: encodePrivate(result.private ?? priorPrivate) };
   }
 
-  private async plan(req: Request, c: Call): Promise<Response> {
+  private async plan(req: Request<'PlanResourceChange'>, c: Call<'PlanResourceChange'>): Promise<Response<'PlanResourceChange'>> {
     const { block, handler } = this.resource(req.type_name);
-    const prior = this.priorObject(block, req.prior_state, c, req.type_name);
+    const prior = this.priorObject(block, req.prior_state, c, req.type_name!);
     const proposed = this.object(block, req.proposed_new_state, c);
     if (!proposed) return { planned_state: NIL(block), planned_private: req.prior_private };
     const config = this.requiredObject(block, req.config, c, 'configuration');
@@ -249,9 +269,9 @@ export class ProviderService<Client> {
     };
   }
 
-  private async apply(req: Request, c: Call): Promise<Response> {
+  private async apply(req: Request<'ApplyResourceChange'>, c: Call<'ApplyResourceChange'>): Promise<Response<'ApplyResourceChange'>> {
     const { block, handler } = this.resource(req.type_name);
-    const prior = this.priorObject(block, req.prior_state, c, req.type_name);
+    const prior = this.priorObject(block, req.prior_state, c, req.type_name!);
     const planned = this.object(block, req.planned_state, c);
     const config = this.object(block, req.config, c) ?? {};
     const plannedPrivate = decodePrivate(req.planned_private);
@@ -271,7 +291,7 @@ export class ProviderService<Client> {
     return { new_state: encodeDynamic(newState, blockType(block)), private: encodePrivate(result.private ?? plannedPrivate) };
   }
 
-  private async importState(req: Request, c: Call): Promise<Response> {
+  private async importState(req: Request<'ImportResourceState'>, c: Call<'ImportResourceState'>): Promise<Response<'ImportResourceState'>> {
     const { block, handler } = this.resource(req.type_name);
     if (!handler.import) {
       throw new DiagnosticError('Import not supported', `${req.type_name} cannot be imported.`);
@@ -284,7 +304,7 @@ export class ProviderService<Client> {
     };
   }
 
-  private async readDataSource(req: Request, c: Call): Promise<Response> {
+  private async readDataSource(req: Request<'ReadDataSource'>, c: Call<'ReadDataSource'>): Promise<Response<'ReadDataSource'>> {
     const { block, handler } = this.dataSource(req.type_name);
     const given = this.requiredObject(block, req.config, c, 'configuration');
     // terraform validated this config already; a request that skipped it must not reach the handler.

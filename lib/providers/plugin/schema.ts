@@ -1,5 +1,7 @@
 /** Our schema (lib/schemas/types.ts) → tfplugin6.Schema messages; and per-block lookups every request uses. */
 import type { AttributeSchema, BlockSchema, ProviderSchema } from '../../schemas/types';
+import type { MessageInit } from './protobuf/codec';
+import { StringKind, type GetProviderSchema_Response, type Schema, type Schema_Attribute } from './protobuf/messages';
 
 const entries = new WeakMap<BlockSchema, readonly (readonly [string, AttributeSchema])[]>();
 
@@ -13,21 +15,6 @@ export function attributeEntries(block: BlockSchema): readonly (readonly [string
   return list;
 }
 
-const MARKDOWN = 1;
-
-export interface WireAttribute {
-  name: string;
-  type: Uint8Array;
-  description: string;
-  description_kind: number;
-  required: boolean;
-  optional: boolean;
-  computed: boolean;
-  sensitive: boolean;
-  deprecated: boolean;
-  write_only: boolean;
-}
-
 /**
  * Protocol flags of an attribute. A default makes it optional + computed (the runtime fills it), except in
  * the provider block, where terraform allows no computed attributes: the runtime fills it before configure.
@@ -39,12 +26,12 @@ export function attributeFlags(attr: AttributeSchema, inProviderBlock: boolean):
   return { required: false, optional: attr.optional === true, computed: attr.computed === true && !inProviderBlock };
 }
 
-export function wireAttribute(name: string, attr: AttributeSchema, inProviderBlock: boolean): WireAttribute {
+export function wireAttribute(name: string, attr: AttributeSchema, inProviderBlock: boolean): MessageInit<Schema_Attribute> {
   return {
     name,
     type: Buffer.from(JSON.stringify(attr.type)),
     description: attr.description,
-    description_kind: MARKDOWN,
+    description_kind: StringKind.MARKDOWN,
     ...attributeFlags(attr, inProviderBlock),
     sensitive: attr.sensitive === true || attr.writeOnly === true,
     deprecated: attr.deprecated !== undefined,
@@ -52,13 +39,13 @@ export function wireAttribute(name: string, attr: AttributeSchema, inProviderBlo
   };
 }
 
-export function wireSchema(block: BlockSchema, inProviderBlock = false) {
+export function wireSchema(block: BlockSchema, inProviderBlock = false): MessageInit<Schema> {
   return {
     version: block.version,
     block: {
       version: block.version,
       description: block.description,
-      description_kind: MARKDOWN,
+      description_kind: StringKind.MARKDOWN,
       attributes: Object.entries(block.attributes)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([name, attr]) => wireAttribute(name, attr, inProviderBlock)),
@@ -67,16 +54,16 @@ export function wireSchema(block: BlockSchema, inProviderBlock = false) {
   };
 }
 
-const wireSchemas = new WeakMap<ProviderSchema, ReturnType<typeof buildWireProviderSchema>>();
+const wireSchemas = new WeakMap<ProviderSchema, MessageInit<GetProviderSchema_Response>>();
 
 /** The GetProviderSchema response, built once per schema (every connection of a long-lived provider asks). */
-export function wireProviderSchema(schema: ProviderSchema) {
+export function wireProviderSchema(schema: ProviderSchema): MessageInit<GetProviderSchema_Response> {
   let wire = wireSchemas.get(schema);
   if (!wire) wireSchemas.set(schema, (wire = buildWireProviderSchema(schema)));
   return wire;
 }
 
-function buildWireProviderSchema(schema: ProviderSchema) {
+function buildWireProviderSchema(schema: ProviderSchema): MessageInit<GetProviderSchema_Response> {
   const map = (blocks: { readonly [type: string]: BlockSchema }) =>
     Object.fromEntries(Object.entries(blocks).map(([type, block]) => [type, wireSchema(block)]));
   return {

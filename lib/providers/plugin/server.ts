@@ -8,41 +8,50 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServerIdentity } from './tls/certificate';
-import { createGrpcServer, type UnaryHandler } from './grpc';
+import type * as http2 from 'node:http2';
+import { createGrpcServer } from './grpc';
 import { checkStart, handshakeLine } from './handshake';
 import { HclogLogger, levelFromEnv } from './log';
 import { messages, methods } from './protobuf/messages';
 import { ProviderService } from './provider-service';
+import { pluginHandlers } from './services';
 import { installDeferredExtraCaCerts } from './extra-ca';
 import { guardStdout } from './stdout-guard';
 import { serveLongLived } from './serve-long-lived';
 import type { ProviderDefinition } from './types';
 import { logUncaught, watchParent } from './process';
 
-const SERVING = 1;
+/** How long a shutdown waits for terraform to close its connection (go-plugin kills us after 2 s). */
+const SHUTDOWN_GRACE_MS = 500;
 
 export interface RunningProvider {
   readonly socketPath: string;
   /** Resolves when the server has closed. */
   readonly closed: Promise<void>;
+  /** Stops listening and removes the socket; open connections stay. */
   close(): void;
+  /** close(), then ends every connection gracefully: resolves once what was sent is flushed (at most graceMs). */
+  closeConnections(graceMs: number): Promise<void>;
 }
 
 /** Everything but process-level concerns (exit, signals, stdout guard): usable in tests too. */
 export async function startProvider(
   definition: ProviderDefinition<any>,
-  options: { clientCertPem: string; log: HclogLogger; onShutdown: () => void; env?: NodeJS.ProcessEnv },
+  options: {
+    clientCertPem: string;
+    log: HclogLogger;
+    /** GRPCController/Shutdown: called once its reply has been sent. */
+    onShutdown: () => void;
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<RunningProvider & { line: string }> {
   const identity = createServerIdentity();
-  const service = new ProviderService(definition, options.log, options.env);
-  const handlers: Record<string, UnaryHandler> = {};
-  for (const [rpc, handler] of Object.entries(service.handlers())) handlers[`/tfplugin6.Provider/${rpc}`] = handler;
-  handlers['/grpc.health.v1.Health/Check'] = async () => ({ status: SERVING });
-  handlers['/plugin.GRPCController/Shutdown'] = async () => {
-    // Answer first, then go: terraform waits for the reply.
-    setImmediate(options.onShutdown);
-    return {};
-  };
+  const providerHandlers = new ProviderService(definition, options.log, options.env).handlers();
+  const handlers = pluginHandlers({
+    provider: () => providerHandlers,
+    // Answer first, then go: go-plugin (and any gRPC client) waits for the reply.
+    shutdown: (call) => call.afterResponse(options.onShutdown),
+  });
   const server = createGrpcServer({
     keyPem: identity.keyPem,
     certPem: identity.certPem,
@@ -62,17 +71,39 @@ export async function startProvider(
   });
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   server.on('tlsClientError', (error) => options.log.warn('TLS handshake refused', { error: error.message }));
+  const sessions = new Set<http2.Http2Session>();
+  server.on('session', (session: http2.Http2Session) => {
+    if (session.destroyed) return; // refused (see grpc.ts)
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  const close = () => {
+    server.close();
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      // already gone
+    }
+  };
   return {
     socketPath,
     closed,
     line: handshakeLine(socketPath, identity.certDer),
-    close: () => {
-      server.close();
-      try {
-        unlinkSync(socketPath);
-      } catch {
-        // already gone
-      }
+    close,
+    closeConnections: async (graceMs) => {
+      close();
+      const open = [...sessions].map(
+        (session) =>
+          new Promise<void>((resolve) => {
+            // GOAWAY, then the socket's end: 'finish' once everything written has reached the kernel.
+            session.once('close', () => resolve());
+            session.socket.once('finish', () => resolve());
+            session.close();
+          }),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(open), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
     },
   };
 }
@@ -105,8 +136,13 @@ export function serve(definition: ProviderDefinition<any>): void {
   };
   process.on('SIGTERM', () => exit('SIGTERM'));
   watchParent(() => exit('parent process went away'));
+  // The Shutdown reply is on its way: let it (and anything else sent) reach terraform before exiting.
+  const shutdown = () => {
+    log.debug('exiting', { reason: 'shutdown requested' });
+    void (provider ? provider.closeConnections(SHUTDOWN_GRACE_MS) : Promise.resolve()).then(() => process.exit(0));
+  };
 
-  startProvider(definition, { clientCertPem: start.clientCertPem, log, onShutdown: () => exit('shutdown requested') }).then(
+  startProvider(definition, { clientCertPem: start.clientCertPem, log, onShutdown: shutdown }).then(
     (running) => {
       provider = running;
       process.on('exit', () => running.close());

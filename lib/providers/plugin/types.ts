@@ -4,15 +4,23 @@
  * attribute paths, generic planning (defaults, unknown computed values, forceNew, write-only), state
  * upgrades by schema version, logging and graceful stop.
  */
-import type { ProviderSchema } from '../../schemas/types';
+import type {
+  AppliedConfigOf,
+  AttributeNameOf,
+  BlockSchema,
+  ConfigOf,
+  DataSourceConfigOf,
+  DataSourceResultOf,
+  PlannedOf,
+  PlanOf,
+  ProviderConfigOf,
+  ProviderSchema,
+  ReadStateOf,
+  StateOf,
+  StateResultOf,
+} from '../../schemas/types';
 
-/** A value terraform does not know yet (plan time). */
-export const Unknown: unique symbol = Symbol.for('workzone-cpr.unknown');
-export type Unknown = typeof Unknown;
-
-export type Value = null | string | number | boolean | Unknown | Value[] | { [name: string]: Value };
-/** An object with exactly the attributes of its block schema (missing ones are null). */
-export type ObjectValue = { [name: string]: Value };
+export { Unknown, type ObjectValue, type Value } from '../../schemas/types';
 export type AttributePath = readonly (string | number)[];
 
 export interface Diagnostic {
@@ -53,51 +61,58 @@ export interface Context {
 /** Opaque per-resource data that round-trips through state, beside the attributes (JSON-serialisable). */
 export type PrivateData = Record<string, unknown>;
 
-export interface ResourceState {
-  readonly state: ObjectValue;
+export interface ResourceState<B extends BlockSchema = BlockSchema> {
+  readonly state: StateResultOf<B>;
   readonly private?: PrivateData;
 }
 
-export interface ResourceDefinition<Client> {
+/*
+ * Handlers are typed from their block schema B (lib/schemas/types.ts): with the `as const` block, such as
+ * ResourceDefinition<WorkzoneClient, typeof workzoneSchema.resources.workzone_oauth_client>, every
+ * attribute is read and written by name with its type (null and Unknown only where terraform sends
+ * them); without it (the default, BlockSchema), values are ObjectValue.
+ */
+
+export interface ResourceDefinition<Client, B extends BlockSchema = BlockSchema> {
   /** Cross-field checks beyond the schema's per-attribute rules (which the runtime runs). Values may be Unknown. */
-  validate?(config: ObjectValue, ctx: Context): void;
+  validate?(config: ConfigOf<B>, ctx: Context): void;
   /**
    * Adjusts the runtime's generic plan. `planned` already has defaults applied, unknown computed values on
    * create, and write-only attributes nulled. Return the planned state, optionally with extra attribute
    * names that force replacement. `prior` is null on create.
    */
   plan?(
-    req: { prior: ObjectValue | null; planned: ObjectValue; config: ObjectValue; priorPrivate?: PrivateData; client?: Client },
+    req: { prior: StateOf<B> | null; planned: PlanOf<B>; config: ConfigOf<B>; priorPrivate?: PrivateData; client?: Client },
     ctx: Context,
-  ): { planned: ObjectValue; requiresReplace?: readonly string[] } | void;
-  create(req: { planned: ObjectValue; config: ObjectValue; client: Client }, ctx: Context): Promise<ResourceState>;
+  ): { planned: PlanOf<B>; requiresReplace?: readonly AttributeNameOf<B>[] } | void;
+  create(req: { planned: PlannedOf<B>; config: AppliedConfigOf<B>; client: Client }, ctx: Context): Promise<ResourceState<B>>;
   /** Returns null when the object no longer exists (terraform then plans to re-create it). */
-  read(req: { state: ObjectValue; private?: PrivateData; client: Client }, ctx: Context): Promise<ResourceState | null>;
+  read(req: { state: ReadStateOf<B>; private?: PrivateData; client: Client }, ctx: Context): Promise<ResourceState<B> | null>;
   update(
-    req: { prior: ObjectValue; planned: ObjectValue; config: ObjectValue; private?: PrivateData; client: Client },
+    req: { prior: StateOf<B>; planned: PlannedOf<B>; config: AppliedConfigOf<B>; private?: PrivateData; client: Client },
     ctx: Context,
-  ): Promise<ResourceState>;
-  delete(req: { state: ObjectValue; private?: PrivateData; client: Client }, ctx: Context): Promise<void>;
+  ): Promise<ResourceState<B>>;
+  delete(req: { state: StateOf<B>; private?: PrivateData; client: Client }, ctx: Context): Promise<void>;
   /** Returns the state to import (at least the id); terraform then calls read. */
-  import?(req: { id: string; client: Client }, ctx: Context): Promise<ResourceState>;
+  import?(req: { id: string; client: Client }, ctx: Context): Promise<ResourceState<B>>;
   /** Migrates raw state written by an older schema version; unknown keys are dropped by the runtime. */
   upgrade?(req: { version: number; raw: Record<string, unknown> }): Record<string, unknown>;
 }
 
-export interface DataSourceDefinition<Client> {
-  validate?(config: ObjectValue, ctx: Context): void;
-  read(req: { config: ObjectValue; client: Client }, ctx: Context): Promise<ObjectValue>;
+export interface DataSourceDefinition<Client, B extends BlockSchema = BlockSchema> {
+  validate?(config: ConfigOf<B>, ctx: Context): void;
+  read(req: { config: DataSourceConfigOf<B>; client: Client }, ctx: Context): Promise<DataSourceResultOf<B>>;
 }
 
-export interface ProviderDefinition<Client> {
-  readonly schema: ProviderSchema;
+export interface ProviderDefinition<Client, S extends ProviderSchema = ProviderSchema> {
+  readonly schema: S;
   /** Cross-field checks of the provider config beyond per-attribute rules. */
-  validate?(config: ObjectValue, ctx: Context): void;
+  validate?(config: ConfigOf<S['provider']>, ctx: Context): void;
   /**
    * Builds the API client from the provider config, with env fallbacks and defaults already applied.
    * Throw a DiagnosticError naming the setting to fix for missing or wrong settings.
    */
-  configure(config: ObjectValue, ctx: Context): Promise<Client>;
-  readonly resources: { readonly [type: string]: ResourceDefinition<Client> };
-  readonly dataSources: { readonly [type: string]: DataSourceDefinition<Client> };
+  configure(config: ProviderConfigOf<S['provider']>, ctx: Context): Promise<Client>;
+  readonly resources: { readonly [T in keyof S['resources']]: ResourceDefinition<Client, S['resources'][T]> };
+  readonly dataSources: { readonly [T in keyof S['dataSources']]: DataSourceDefinition<Client, S['dataSources'][T]> };
 }

@@ -6,6 +6,7 @@ import { checkRules, type AttributeSchema, type AttributeType, type BlockSchema 
 import type { Diagnostic, ObjectValue, Value } from './types';
 import { isWhollyKnown } from './values';
 import { attributeEntries } from './schema';
+import { showValue } from './show';
 
 const isSecret = (attr: AttributeSchema) => attr.sensitive === true || attr.writeOnly === true;
 
@@ -17,7 +18,7 @@ export function ruleDiagnostic(name: string, attr: AttributeSchema, value: Value
     summary: `${name} ${message}`,
     detail: isSecret(attr)
       ? `The value${origin} is not shown because ${name} is sensitive.`
-      : `Got ${JSON.stringify(value)}${origin}.`,
+      : `Got ${showValue(value)}${origin}.`,
     attribute: [name],
   };
 }
@@ -34,6 +35,22 @@ export function checkAttributeRules(block: BlockSchema, config: ObjectValue): Di
     if (message !== undefined) diagnostics.push(ruleDiagnostic(name, attr, value, message));
   }
   return diagnostics;
+}
+
+/**
+ * Write-only attributes set where terraform does not allow them (client_capabilities): terraform before
+ * 1.11 does not know write-only and would keep the value in plan and state. One error per attribute, as
+ * terraform-plugin-framework gives it; the value is never shown.
+ */
+export function writeOnlyNotAllowed(block: BlockSchema, config: ObjectValue): Diagnostic[] {
+  return attributeEntries(block)
+    .filter(([name, attr]) => attr.writeOnly && (config[name] ?? null) !== null)
+    .map(([name]) => ({
+      severity: 'error' as const,
+      summary: 'WriteOnly Attribute Not Allowed',
+      detail: `The resource contains a non-null value for write-only attribute ${name}. Write-only attributes are only supported in Terraform 1.11 and later: upgrade terraform, or leave ${name} unset.`,
+      attribute: [name],
+    }));
 }
 
 /** Parses an environment string into the attribute's type; undefined when it does not fit. */
@@ -76,7 +93,7 @@ export function resolveProviderConfig(
         diagnostics.push({
           severity: 'error',
           summary: `${name} from ${variable} is not a valid ${typeof attr.type === 'string' ? attr.type : attr.type[0]}`,
-          detail: isSecret(attr) ? `The value is not shown because ${name} is sensitive.` : `Got ${JSON.stringify(env[variable])}.`,
+          detail: isSecret(attr) ? `The value is not shown because ${name} is sensitive.` : `Got ${showValue(env[variable])}.`,
           attribute: [name],
         });
         continue;

@@ -6,6 +6,8 @@
  */
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import type { AttributeType, BlockSchema } from '../../schemas/types';
+import type { DynamicValue } from './protobuf/messages';
+import { showValue } from './show';
 import { Unknown, type AttributePath, type ObjectValue, type Value } from './types';
 
 export class ValueError extends Error {
@@ -45,11 +47,6 @@ extensionCodec.register({
 // per call. Both clone themselves if ever re-entered, so sharing them is safe.
 const encoder = new Encoder({ extensionCodec });
 const decoder = new Decoder({ extensionCodec });
-
-export interface DynamicValue {
-  msgpack?: Uint8Array;
-  json?: Uint8Array;
-}
 
 /** Decodes a DynamicValue; an absent or empty one is null. */
 export function decodeDynamic(dv: DynamicValue | undefined, type: AttributeType): Value {
@@ -147,7 +144,7 @@ function fromWireAt(raw: unknown, type: AttributeType, parent: AttributePath, st
   const attributes = inner;
   const keys = raw instanceof Map ? raw.keys() : Object.keys(raw);
   for (const key of keys) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key)) throw new ValueError(`unsupported attribute "${String(key)}"`, path);
+    if (!Object.prototype.hasOwnProperty.call(attributes, key)) throw new ValueError(`unsupported attribute ${showValue(String(key))}`, path);
   }
   // A JSON object is read as it is; a msgpack map becomes an object first (as Object.fromEntries keys it).
   const source = (raw instanceof Map ? Object.fromEntries(raw) : raw) as Record<string, unknown>;
@@ -199,7 +196,7 @@ function toWireAt(value: Value | undefined, type: AttributeType, parent: Attribu
     return out;
   }
   for (const key of Object.keys(value)) {
-    if (!Object.prototype.hasOwnProperty.call(inner, key)) throw new ValueError(`unsupported attribute "${key}"`, path);
+    if (!Object.prototype.hasOwnProperty.call(inner, key)) throw new ValueError(`unsupported attribute ${showValue(key)}`, path);
   }
   for (const name in inner) {
     if (Object.prototype.hasOwnProperty.call(inner, name)) out[name] = toWireAt(value[name], inner[name]!, path, name);

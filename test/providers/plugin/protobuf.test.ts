@@ -4,7 +4,7 @@ import { decodeMessage, encodeMessage, ProtobufError } from '../../../lib/provid
 import { messages } from '../../../lib/providers/plugin/protobuf/messages';
 import { wireProviderSchema } from '../../../lib/providers/plugin/schema';
 import { workzoneSchema } from '../../../lib/schemas/workzone';
-import { encodeFramed, frame, unframe } from '../../../lib/providers/plugin/grpc';
+import { encodeFramed, encodeGrpcMessage, frame, unframe } from '../../../lib/providers/plugin/grpc';
 
 describe('protobuf codec', () => {
   it('round-trips the provider schema response, maps included', () => {
@@ -44,6 +44,13 @@ describe('protobuf codec', () => {
     expect(unframe(frame(payload))).toEqual(payload);
     expect(() => unframe(Buffer.from([1, 0, 0, 0, 0]))).toThrow(/compressed/);
     expect(() => unframe(Buffer.from([0, 0, 0, 0, 9, 1]))).toThrow(ProtobufError);
+  });
+
+  it('percent-encodes grpc-message as gRPC does: only bytes outside printable ASCII, and "%"', () => {
+    expect(encodeGrpcMessage('unknown method /tfplugin6.Provider/Nope: 100% sure')).toBe('unknown method /tfplugin6.Provider/Nope: 100%25 sure');
+    expect(encodeGrpcMessage('Ærø\nline')).toBe('%C3%86r%C3%B8%0Aline');
+    const printable = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)).join('').replace('%', '');
+    expect(encodeGrpcMessage(printable)).toBe(printable);
   });
 
   it('encodes a message straight into its frame, as frame(encodeMessage(...)) would', () => {

@@ -57,6 +57,40 @@ describe('ProviderService', () => {
     expect(read.diagnostics[0].summary).toBe('Provider not configured');
   });
 
+  const fileConfig = (values: Record<string, unknown>) =>
+    encodeDynamic({ id: null, path: 'a.json', content: 'c', label: null, secret: null, token_wo: null, tags: null, generation: null, ...values } as any, blockType(block));
+
+  it('refuses write-only values unless terraform allows write-only attributes (client_capabilities)', async () => {
+    const h = service();
+    const refused: any = await h.ValidateResourceConfig({ type_name: 'fixture_file', config: fileConfig({ token_wo: 'tok-secret-1' }) });
+    expect(refused.diagnostics).toEqual([
+      {
+        severity: 1,
+        summary: 'WriteOnly Attribute Not Allowed',
+        detail: 'The resource contains a non-null value for write-only attribute token_wo. Write-only attributes are only supported in Terraform 1.11 and later: upgrade terraform, or leave token_wo unset.',
+        attribute: { steps: [{ attribute_name: 'token_wo' }] },
+      },
+    ]);
+    const allowed: any = await h.ValidateResourceConfig({
+      type_name: 'fixture_file',
+      config: fileConfig({ token_wo: 'tok-secret-1' }),
+      client_capabilities: { write_only_attributes_allowed: true },
+    });
+    expect(allowed.diagnostics).toEqual([]);
+    expect((await h.ValidateResourceConfig({ type_name: 'fixture_file', config: fileConfig({}) })).diagnostics).toEqual([]);
+  });
+
+  it('shows a long bad value cut to a readable length, saying how long it was', async () => {
+    const long = 'a b' + 'x'.repeat(5 * 1024 * 1024);
+    const res: any = await service().ValidateResourceConfig({ type_name: 'fixture_file', config: fileConfig({ path: long }) });
+    expect(res.diagnostics).toHaveLength(1);
+    expect(res.diagnostics[0].detail).toBe(`Got "a b${'x'.repeat(97)}…" (${long.length} characters).`);
+    // The same from the environment (provider settings).
+    const fromEnv = new ProviderService(fixtureProvider, log, { FIXTURE_ROOT: ' '.repeat(3_000_000) }).handlers();
+    const configured: any = await fromEnv.ConfigureProvider({ config: encodeDynamic({ root: null, indent: null, api_key: null }, blockType(fixtureSchema.provider)) });
+    expect(configured.diagnostics[0].detail).toBe(`Got "${' '.repeat(100)}…" (3000000 characters) (from FIXTURE_ROOT).`);
+  });
+
   it('aborts ctx.signal on StopProvider', async () => {
     let seen: AbortSignal | undefined;
     const h = service({ ...fixtureProvider, configure: async (_c, ctx) => ((seen = ctx.signal), { root: '/', indent: 2 }) });

@@ -16,15 +16,15 @@ const I32 = 5;
 export type Message = { [field: string]: unknown };
 
 /**
- * A message as a handler builds it to send (the generated interfaces are messages as decoded): every
- * field may be left out, and is then not encoded (proto3's default).
+ * A message as code builds it, to send or to hand to a handler (the generated interfaces are messages as
+ * decoded): every field may be left out, and is then not encoded (proto3's default).
  */
-export type Outgoing<T> = T extends Uint8Array
+export type MessageInit<T> = T extends Uint8Array
   ? T
   : T extends readonly (infer E)[]
-    ? readonly Outgoing<E>[]
+    ? readonly MessageInit<E>[]
     : T extends object
-      ? { [K in keyof T]?: Outgoing<T[K]> }
+      ? { [K in keyof T]?: MessageInit<T[K]> }
       : T;
 
 const textEncoder = new TextEncoder();

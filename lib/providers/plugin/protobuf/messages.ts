@@ -3,7 +3,7 @@
  * Do not edit: change the .proto and generate again (test/bindings/generated.test.ts fails while this is stale).
  *
  * The interfaces are messages as the codec decodes them (absent scalars and messages undefined, repeated
- * fields [], maps {}); build outgoing ones as Outgoing<...> (every field optional).
+ * fields [], maps {}); code builds them as MessageInit<...> (every field optional).
  */
 import type { DescriptorTable } from './descriptor';
 
@@ -556,6 +556,13 @@ export interface Services {
   'plugin.GRPCController': GRPCControllerRpcs;
   'tfplugin6.Provider': ProviderRpcs;
 }
+
+/** Each service's RPC names, in declaration order. */
+export const rpcNames = {
+  'grpc.health.v1.Health': ['Check'],
+  'plugin.GRPCController': ['Shutdown'],
+  'tfplugin6.Provider': ['GetMetadata', 'GetProviderSchema', 'ValidateProviderConfig', 'ValidateResourceConfig', 'ValidateDataResourceConfig', 'UpgradeResourceState', 'ConfigureProvider', 'ReadResource', 'PlanResourceChange', 'ApplyResourceChange', 'ImportResourceState', 'ReadDataSource', 'GetFunctions', 'StopProvider'],
+} as const satisfies { readonly [S in keyof Services]: readonly (keyof Services[S])[] };
 
 /** Request and response message of each RPC, keyed by gRPC path (`/<service>/<method>`). */
 export const methods: { readonly [path: string]: { readonly request: string; readonly response: string } } = {
