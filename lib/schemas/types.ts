@@ -99,7 +99,7 @@ export type KnownValueOf<T extends AttributeType> = T extends 'string'
         : T extends readonly ['map', infer E extends AttributeType]
           ? { [key: string]: KnownValueOf<E> | null }
           : T extends readonly ['object', infer A extends { readonly [name: string]: AttributeType }]
-            ? { [K in keyof A]: KnownValueOf<A[K]> | null }
+            ? { -readonly [K in keyof A]: KnownValueOf<A[K]> | null }
             : never;
 
 /** A value of an attribute type of which any part may be Unknown (config at plan time). */
@@ -116,7 +116,7 @@ export type PlanValueOf<T extends AttributeType> =
             : T extends readonly ['map', infer E extends AttributeType]
               ? { [key: string]: PlanValueOf<E> | null }
               : T extends readonly ['object', infer A extends { readonly [name: string]: AttributeType }]
-                ? { [K in keyof A]: PlanValueOf<A[K]> | null }
+                ? { -readonly [K in keyof A]: PlanValueOf<A[K]> | null }
                 : never);
 
 type Role = 'required' | 'optional' | 'default' | 'computed' | 'writeOnly';
@@ -182,15 +182,17 @@ export type DataSourceConfigOf<B extends BlockSchema> = ObjectOf<B, 'dataSourceC
 export type PlanOf<B extends BlockSchema> = ObjectOf<B, 'plan'>;
 /** The planned state create and update get: computed attributes may still be Unknown, for them to set. */
 export type PlannedOf<B extends BlockSchema> = ObjectOf<B, 'planned'>;
-/** A resource's state as the provider wrote it (prior state of plan, update and delete). */
-export type StateOf<B extends BlockSchema> = ObjectOf<B, 'state'>;
 /**
- * The state read gets: after an import only what import returned, so every attribute but `id` may be
- * null (the runtime refuses state without its id).
+ * A resource's state as the provider wrote it (prior state of plan, update and delete). Its `id` is never
+ * null: the runtime refuses state without it (the handlers find the remote object by it).
  */
+export type StateOf<B extends BlockSchema> = string extends keyof B['attributes']
+  ? ObjectValue
+  : { [K in keyof ObjectOf<B, 'state'>]: K extends 'id' ? Exclude<ObjectOf<B, 'state'>[K], null> : ObjectOf<B, 'state'>[K] };
+/** The state read gets: after an import only what import returned, so every attribute but `id` may be null. */
 export type ReadStateOf<B extends BlockSchema> = string extends keyof B['attributes']
   ? ObjectValue
-  : { -readonly [K in keyof StateOf<B>]: K extends 'id' ? StateOf<B>[K] : StateOf<B>[K] | null };
+  : { [K in keyof StateOf<B>]: K extends 'id' ? StateOf<B>[K] : StateOf<B>[K] | null };
 /**
  * State a handler returns: attributes it leaves out take the planned value on create and update and null
  * elsewhere; write-only ones can only be null.

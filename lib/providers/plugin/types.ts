@@ -20,6 +20,7 @@ import type {
   StateResultOf,
 } from '../../schemas/types';
 
+import type { ObjectValue } from '../../schemas/types';
 export { Unknown, type ObjectValue, type Value } from '../../schemas/types';
 export type AttributePath = readonly (string | number)[];
 
@@ -61,8 +62,9 @@ export interface Context {
 /** Opaque per-resource data that round-trips through state, beside the attributes (JSON-serialisable). */
 export type PrivateData = Record<string, unknown>;
 
-export interface ResourceState<B extends BlockSchema = BlockSchema> {
-  readonly state: StateResultOf<B>;
+/** A handler's result: the state (StateResultOf its block) and private data. */
+export interface ResourceState<State = ObjectValue> {
+  readonly state: State;
   readonly private?: PrivateData;
 }
 
@@ -70,10 +72,13 @@ export interface ResourceState<B extends BlockSchema = BlockSchema> {
  * Handlers are typed from their block schema B (lib/schemas/types.ts): with the `as const` block, such as
  * ResourceDefinition<WorkzoneClient, typeof workzoneSchema.resources.workzone_oauth_client>, every
  * attribute is read and written by name with its type (null and Unknown only where terraform sends
- * them); without it (the default, BlockSchema), values are ObjectValue.
+ * them). Without it (the default `any`: any block) values are ObjectValue, and a definition typed from
+ * its block is also one of these: what the runtime (serve, ProviderService) takes. (`any` rather than
+ * BlockSchema because TypeScript compares such generic types by their type arguments, and a block's
+ * `as const` type is not a BlockSchema in the direction the config parameters would need.)
  */
 
-export interface ResourceDefinition<Client, B extends BlockSchema = BlockSchema> {
+export interface ResourceDefinition<Client, B extends BlockSchema = any> {
   /** Cross-field checks beyond the schema's per-attribute rules (which the runtime runs). Values may be Unknown. */
   validate?(config: ConfigOf<B>, ctx: Context): void;
   /**
@@ -85,27 +90,28 @@ export interface ResourceDefinition<Client, B extends BlockSchema = BlockSchema>
     req: { prior: StateOf<B> | null; planned: PlanOf<B>; config: ConfigOf<B>; priorPrivate?: PrivateData; client?: Client },
     ctx: Context,
   ): { planned: PlanOf<B>; requiresReplace?: readonly AttributeNameOf<B>[] } | void;
-  create(req: { planned: PlannedOf<B>; config: AppliedConfigOf<B>; client: Client }, ctx: Context): Promise<ResourceState<B>>;
+  create(req: { planned: PlannedOf<B>; config: AppliedConfigOf<B>; client: Client }, ctx: Context): Promise<ResourceState<StateResultOf<B>>>;
   /** Returns null when the object no longer exists (terraform then plans to re-create it). */
-  read(req: { state: ReadStateOf<B>; private?: PrivateData; client: Client }, ctx: Context): Promise<ResourceState<B> | null>;
+  read(req: { state: ReadStateOf<B>; private?: PrivateData; client: Client }, ctx: Context): Promise<ResourceState<StateResultOf<B>> | null>;
   update(
     req: { prior: StateOf<B>; planned: PlannedOf<B>; config: AppliedConfigOf<B>; private?: PrivateData; client: Client },
     ctx: Context,
-  ): Promise<ResourceState<B>>;
+  ): Promise<ResourceState<StateResultOf<B>>>;
   delete(req: { state: StateOf<B>; private?: PrivateData; client: Client }, ctx: Context): Promise<void>;
   /** Returns the state to import (at least the id); terraform then calls read. */
-  import?(req: { id: string; client: Client }, ctx: Context): Promise<ResourceState<B>>;
+  import?(req: { id: string; client: Client }, ctx: Context): Promise<ResourceState<StateResultOf<B>>>;
   /** Migrates raw state written by an older schema version; unknown keys are dropped by the runtime. */
   upgrade?(req: { version: number; raw: Record<string, unknown> }): Record<string, unknown>;
 }
 
-export interface DataSourceDefinition<Client, B extends BlockSchema = BlockSchema> {
+export interface DataSourceDefinition<Client, B extends BlockSchema = any> {
   validate?(config: ConfigOf<B>, ctx: Context): void;
   read(req: { config: DataSourceConfigOf<B>; client: Client }, ctx: Context): Promise<DataSourceResultOf<B>>;
 }
 
-export interface ProviderDefinition<Client, S extends ProviderSchema = ProviderSchema> {
-  readonly schema: S;
+export interface ProviderDefinition<Client, S extends ProviderSchema = any> {
+  /** (ProviderSchema in the wide view.) */
+  readonly schema: 0 extends 1 & S ? ProviderSchema : S;
   /** Cross-field checks of the provider config beyond per-attribute rules. */
   validate?(config: ConfigOf<S['provider']>, ctx: Context): void;
   /**
@@ -113,6 +119,12 @@ export interface ProviderDefinition<Client, S extends ProviderSchema = ProviderS
    * Throw a DiagnosticError naming the setting to fix for missing or wrong settings.
    */
   configure(config: ProviderConfigOf<S['provider']>, ctx: Context): Promise<Client>;
-  readonly resources: { readonly [T in keyof S['resources']]: ResourceDefinition<Client, S['resources'][T]> };
-  readonly dataSources: { readonly [T in keyof S['dataSources']]: DataSourceDefinition<Client, S['dataSources'][T]> };
+  readonly resources: PerType<S['resources'], ResourceDefinition<Client, any>, { readonly [T in keyof S['resources']]: ResourceDefinition<Client, S['resources'][T]> }>;
+  readonly dataSources: PerType<S['dataSources'], DataSourceDefinition<Client, any>, { readonly [T in keyof S['dataSources']]: DataSourceDefinition<Client, S['dataSources'][T]> }>;
 }
+
+/**
+ * A definition per resource (or data source) type. For a wide schema (ProviderSchema, what the runtime
+ * takes) any definition of any block: a definition typed from its `as const` block is one of them.
+ */
+type PerType<Blocks, Wide, Typed> = string extends keyof Blocks ? { readonly [type: string]: Wide } : Typed;
