@@ -8,7 +8,9 @@
  * Usage: node bench/provider-startup.mjs [--runs 30] [bundle.js ...]   (`npm run bench` runs it as its
  * "startup" section, with the bundles it built)
  * Without bundles it builds the test fixture provider twice (sh launcher, plain node launcher) into a
- * temp dir, plus any dist/providers/terraform-provider-*.js present. Prints a table, then one JSON line.
+ * temp dir, plus any dist/providers/terraform-provider-*.js present. The first bundle also runs with its
+ * start-up tricks off (WORKZONE_CPR_PLAIN_START=1, lib/providers/plugin/startup.ts): what they save.
+ * Prints a table, then one JSON line.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -71,15 +73,19 @@ delete withoutCa.NODE_EXTRA_CA_CERTS;
 const targets = [{ label: `node -e 0${extraCa ? ' (NODE_EXTRA_CA_CERTS set)' : ''}`, command: process.execPath, args: ['-e', '0'], env: () => baseEnv, untilLine: false }];
 if (extraCa) targets.push({ label: 'node -e 0 (NODE_EXTRA_CA_CERTS unset)', command: process.execPath, args: ['-e', '0'], env: () => withoutCa, untilLine: false });
 for (const bundle of bundles) targets.push({ label: bundle.name, command: bundle.file, args: [], env: () => providerEnv, check: checkHandshake });
+const plainEnv = { ...providerEnv, WORKZONE_CPR_PLAIN_START: '1' };
+const first = bundles[0];
+targets.push({ label: `${first.name.replace(/^.*\//, '').replace(/^terraform-provider-/, '').replace(/\.js$/, '')}, start-up tricks off (WORKZONE_CPR_PLAIN_START=1)`, command: first.file, args: [], env: () => plainEnv, check: checkHandshake });
 const rows = await sampleInterleaved(targets, runs);
 
 const baseline = rows[0].median;
 console.log(`spawn → handshake line, ${runs} runs each (ms)  NODE_EXTRA_CA_CERTS=${extraCa ?? '(unset)'}`);
-console.log(['what'.padEnd(48), 'median', '   p10', '   p90', '  ×node'].join(' '));
+const width = Math.max(...rows.map((r) => r.label.length));
+console.log(['what'.padEnd(width), 'median', '   p10', '   p90', '  ×node'].join(' '));
 for (const r of rows) {
-  console.log([r.label.padEnd(48), r.median.toFixed(1).padStart(6), r.p10.toFixed(1).padStart(6), r.p90.toFixed(1).padStart(6), (r.median / baseline).toFixed(2).padStart(7)].join(' '));
+  console.log([r.label.padEnd(width), r.median.toFixed(1).padStart(6), r.p10.toFixed(1).padStart(6), r.p90.toFixed(1).padStart(6), (r.median / baseline).toFixed(2).padStart(7)].join(' '));
 }
-const providers = rows.slice(extraCa ? 2 : 1);
+const providers = rows.slice(extraCa ? 2 : 1, rows.length - 1);
 const best = providers.reduce((a, b) => (a.median <= b.median ? a : b));
 console.log(
   JSON.stringify({

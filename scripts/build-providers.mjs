@@ -4,11 +4,10 @@
  * dist/providers/terraform-provider-<name>.js, plus a manifest (<same>.json: name, source, version) that
  * lib/providers/mirror.ts uses to lay out the filesystem mirror.
  *
- * The first lines form a sh/JavaScript polyglot launcher. sh runs line 2: it moves NODE_EXTRA_CA_CERTS
- * aside (Node would parse those certificates eagerly at boot, ~80 ms, on every one of the 3–5 starts per
- * terraform command) and execs node on the same file; the runtime honours them lazily (extra-ca.ts).
- * For node, line 1 is a hashbang and line 2 a string plus a comment. `--launcher=node` writes a plain
- * `#!/usr/bin/env node` instead.
+ * The first lines are the launcher, which lives with the runtime's other start-up tricks in
+ * lib/providers/plugin/startup.ts: by default a sh/JavaScript polyglot that defers NODE_EXTRA_CA_CERTS
+ * (Node would parse those certificates at boot, on every one of the 3–5 starts per terraform command);
+ * `--launcher=node` writes a plain `#!/usr/bin/env node` instead.
  *
  * Usage: node scripts/build-providers.mjs [--entry name=path]... [--outdir dir] [--launcher=sh|node] [--no-minify]
  */
@@ -21,10 +20,13 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROVIDERS = ['workzone', 'kmdlogic'];
 
-export const LAUNCHERS = {
-  sh: '#!/bin/sh\n":" //; export NODE_EXTRA_CA_CERTS_DEFERRED="${NODE_EXTRA_CA_CERTS-}"; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"\n',
-  node: '#!/usr/bin/env node\n',
-};
+/** The launchers, read from lib/providers/plugin/startup.ts (bundled in memory, so that the text has one home). */
+async function loadLaunchers() {
+  const result = await build({ entryPoints: [join(root, 'lib/providers/plugin/startup.ts')], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+  const { SH_LAUNCHER, NODE_LAUNCHER } = await import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
+  return { sh: SH_LAUNCHER, node: NODE_LAUNCHER };
+}
+const LAUNCHERS = await loadLaunchers();
 
 function parseArgs(argv) {
   const options = { entries: [], outdir: join(root, 'dist/providers'), launcher: 'sh', minify: true };

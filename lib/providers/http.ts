@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
+import { extraCaCertificates } from './plugin/startup';
 
 export interface HttpLog {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -133,7 +134,7 @@ export class HttpClient {
     this.maxBackoffMs = positive(options.maxBackoffMs, 15_000, 'maxBackoffMs');
     this.maxResponseBytes = positive(options.maxResponseBytes, 10 * 1024 * 1024, 'maxResponseBytes');
     this.random = options.random ?? Math.random;
-    let ca: (string | Buffer)[] | undefined;
+    let ca: (string | Buffer)[] | undefined = extraCaCertificates(); // NODE_EXTRA_CA_CERTS, deferred (plugin/startup.ts)
     if (options.caFile) {
       try {
         // In addition to, not instead of, the system roots.

@@ -39,8 +39,15 @@ export type UnaryHandler = (request: Message, call: UnaryCall) => Promise<Messag
 export interface GrpcServerOptions extends GrpcHandlerOptions {
   readonly keyPem: string;
   readonly certPem: string;
-  /** The only certificate a client may present (terraform's PLUGIN_CLIENT_CERT). */
+  /** terraform's certificate (PLUGIN_CLIENT_CERT), which clients must present. */
   readonly clientCertPem: string;
+  /**
+   * 'pinned': exactly that certificate, checked without Node's root store (the fast start, startup.ts);
+   * 'ca': any certificate it verifies as a CA (Node's standard verification, as go-plugin's).
+   */
+  readonly clientAuth: 'pinned' | 'ca';
+  /** A 'pinned' refusal (a failed handshake is the server's 'tlsClientError' event). */
+  readonly onRefused?: (error: Error) => void;
 }
 
 export interface GrpcHandlerOptions {
@@ -114,48 +121,37 @@ function respondError(stream: http2.ServerHttp2Stream, status: number, message: 
 }
 
 export function createGrpcServer(options: GrpcServerOptions): http2.Http2SecureServer {
+  const pinned = options.clientAuth === 'pinned';
   const server = http2.createSecureServer({
     key: options.keyPem,
     cert: options.certPem,
-    // No CA to verify against: Node builds its bundled root store (~140 certificates, 25–45 ms of every
-    // provider start) for any `ca` it is given, or without one. The client must still present a
-    // certificate and prove its key in the handshake; onlyClientCertificate accepts just the one.
-    ca: [],
+    // 'ca': Node verifies the client certificate against terraform's, as go-plugin does (and builds its
+    // root store first). 'pinned': no CA, so no root store (startup.ts, trick 2); the client must still
+    // present a certificate and prove its key, and onlyClientCertificate accepts just the one.
+    ca: pinned ? [] : [options.clientCertPem],
     requestCert: true,
-    rejectUnauthorized: false,
+    rejectUnauthorized: !pinned,
     ALPNProtocols: ['h2'],
     minVersion: 'TLSv1.2',
   });
-  onlyClientCertificate(server, options.clientCertPem);
+  if (pinned) onlyClientCertificate(server, options.clientCertPem, options.onRefused);
   handleGrpcStreams(server, options);
   return server;
 }
 
 /**
- * Closes every connection whose client certificate is not exactly `certPem`, before it can make a call:
- * the check runs as the handshake completes, and the HTTP/2 session it would have carried is destroyed
- * in the 'session' event, which comes synchronously after, before any frame is read. Stricter than
- * CA verification with that certificate as the CA (which would also accept other certificates signed
- * with its key). Refusals are reported as 'tlsClientError', as a failed handshake is.
+ * Closes every connection whose client certificate is not exactly `certPem` before it can make a call:
+ * Node emits 'session' as it starts HTTP/2 on a connection whose TLS handshake has completed, before it
+ * reads any frame from it, so the session is destroyed before a call can arrive.
  */
-const REFUSED = Symbol('refused client certificate');
-type RefusableSocket = tls.TLSSocket & { [REFUSED]?: { socket: tls.TLSSocket; error: Error } };
-
-function onlyClientCertificate(server: http2.Http2SecureServer, certPem: string): void {
+function onlyClientCertificate(server: http2.Http2SecureServer, certPem: string, onRefused: (error: Error) => void = () => undefined): void {
   const expected = new X509Certificate(certPem).raw;
-  // Before http2's own listener, which starts the session on this socket.
-  server.prependListener('secureConnection', (socket: RefusableSocket) => {
-    const presented = socket.getPeerCertificate();
-    if (presented?.raw && presented.raw.equals(expected)) return;
-    socket[REFUSED] = { socket, error: new Error(presented?.raw ? 'client certificate is not the one terraform gave' : 'no client certificate') };
-  });
   server.on('session', (session) => {
-    // session.socket is a proxy that reads through to the socket's properties.
-    const refused = (session.socket as RefusableSocket)[REFUSED];
-    if (!refused) return;
+    // session.socket is a proxy that reads through to the TLS socket.
+    const presented = (session.socket as tls.TLSSocket).getPeerCertificate();
+    if (presented?.raw && presented.raw.equals(expected)) return;
     session.destroy(); // and its socket
-    // Only now: http2's tlsClientError listener destroys the socket it is given.
-    server.emit('tlsClientError', refused.error, refused.socket);
+    onRefused(new Error(presented?.raw ? 'client certificate is not the one terraform gave' : 'no client certificate'));
   });
 }
 

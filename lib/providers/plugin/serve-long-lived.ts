@@ -5,12 +5,12 @@
  * 0 = never), or, with --exit-with-parent, when the process that started it goes away.
  */
 import { parseArgs } from 'node:util';
-import { installDeferredExtraCaCerts } from './extra-ca';
 import { HclogLogger, levelFromEnv } from './log';
 import { startLongLivedProvider } from './long-lived';
 import { guardStdout } from './stdout-guard';
 import type { ProviderDefinition } from './types';
 import { logUncaught, watchParent } from './process';
+import { takeStartupSettings } from './startup';
 
 export const DEFAULT_IDLE_TIMEOUT_S = 3600;
 
@@ -34,7 +34,7 @@ export function serveLongLived(definition: ProviderDefinition<any>, argv: string
   const idle = Number(values['idle-timeout'] ?? DEFAULT_IDLE_TIMEOUT_S);
   if (!Number.isFinite(idle) || idle < 0) return fail(name, `--idle-timeout must be a number of seconds >= 0, got ${JSON.stringify(values['idle-timeout'])}`);
 
-  installDeferredExtraCaCerts();
+  takeStartupSettings();
   // Nobody collects this log at terraform's TF_LOG level: warnings and errors by default.
   const level = process.env.TF_LOG_PROVIDER || process.env.TF_LOG ? levelFromEnv() : 'warn';
   const log = new HclogLogger(`provider.terraform-provider-${name}`, level);

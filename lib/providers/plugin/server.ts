@@ -15,7 +15,7 @@ import { HclogLogger, levelFromEnv } from './log';
 import { messages, methods } from './protobuf/messages';
 import { ProviderService } from './provider-service';
 import { pluginHandlers } from './services';
-import { installDeferredExtraCaCerts } from './extra-ca';
+import { plainStart, takeStartupSettings } from './startup';
 import { guardStdout } from './stdout-guard';
 import { serveLongLived } from './serve-long-lived';
 import type { ProviderDefinition } from './types';
@@ -56,6 +56,8 @@ export async function startProvider(
     keyPem: identity.keyPem,
     certPem: identity.certPem,
     clientCertPem: options.clientCertPem,
+    clientAuth: plainStart() ? 'ca' : 'pinned',
+    onRefused: (error) => options.log.warn('TLS handshake refused', { error: error.message }),
     table: messages,
     methods,
     handlers,
@@ -73,7 +75,7 @@ export async function startProvider(
   server.on('tlsClientError', (error) => options.log.warn('TLS handshake refused', { error: error.message }));
   const sessions = new Set<http2.Http2Session>();
   server.on('session', (session: http2.Http2Session) => {
-    if (session.destroyed) return; // refused (see grpc.ts)
+    if (session.destroyed) return; // refused (grpc.ts)
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
@@ -122,7 +124,7 @@ export function serve(definition: ProviderDefinition<any>): void {
     process.exitCode = 1;
     return;
   }
-  installDeferredExtraCaCerts();
+  takeStartupSettings();
   const log = new HclogLogger(`provider.terraform-provider-${schema.name}`, levelFromEnv());
   // Ctrl-C reaches the whole process group; terraform then calls StopProvider. Dying here loses state.
   process.on('SIGINT', () => log.debug('SIGINT ignored; waiting for terraform to stop the provider'));

@@ -1,6 +1,7 @@
 /**
  * The gRPC server takes calls only from the client certificate terraform named (PLUGIN_CLIENT_CERT):
- * another certificate, or none, gets no answer, and the refusal is logged.
+ * another certificate, or none, gets no answer, and the refusal is logged. The same holds with the start-up
+ * tricks off (WORKZONE_CPR_PLAIN_START), where Node verifies the certificate against terraform's.
  */
 import * as http2 from 'node:http2';
 import * as tls from 'node:tls';
@@ -10,6 +11,7 @@ import { decodeMessage, encodeMessage } from '../../../lib/providers/plugin/prot
 import { messages, methods } from '../../../lib/providers/plugin/protobuf/messages';
 import { startProvider, type RunningProvider } from '../../../lib/providers/plugin/server';
 import { createServerIdentity } from '../../../lib/providers/plugin/tls/certificate';
+import { PLAIN_START_VARIABLE, takeStartupSettings } from '../../../lib/providers/plugin/startup';
 import { workzoneProvider } from '../../../lib/providers/workzone/provider';
 
 const terraform = createServerIdentity();
@@ -72,4 +74,28 @@ test('no certificate gets no answer', async () => {
 
 test('the right certificate still works after refusals', async () => {
   expect((await getMetadata(terraform)).ok).toBe(true);
+});
+
+describe(`with ${PLAIN_START_VARIABLE}=1 (Node's own verification, terraform's certificate as the CA)`, () => {
+  let pinned: RunningProvider;
+  beforeAll(async () => {
+    pinned = running;
+    takeStartupSettings({ [PLAIN_START_VARIABLE]: '1' });
+    const log = new HclogLogger('test', 'warn', undefined, {}, (line) => lines.push(line));
+    running = await startProvider(workzoneProvider, { clientCertPem: terraform.certPem, log, onShutdown: () => undefined, env: {} });
+  });
+  afterAll(() => {
+    running.close();
+    running = pinned;
+    takeStartupSettings({});
+  });
+
+  test('the certificate terraform named gets answers; another one or none is refused and logged', async () => {
+    expect((await getMetadata(terraform)).ok).toBe(true);
+    lines.length = 0;
+    expect((await getMetadata(stranger)).ok).toBe(false);
+    expect((await getMetadata()).ok).toBe(false);
+    expect(lines.filter((l) => l.includes('TLS handshake refused'))).toHaveLength(2);
+    expect((await getMetadata(terraform)).ok).toBe(true);
+  });
 });
