@@ -1,6 +1,7 @@
 /**
- * The shape of our protobuf descriptor table: plain data, so the codec needs no schema loading at
- * start-up (proto loaders cost 60–100 ms; this costs nothing).
+ * The shape of our protobuf descriptor table: plain data, generated from proto/*.proto ahead of time
+ * (scripts/codegen/protocol.ts), so the codec loads no schema at start-up (@grpc/proto-loader adds ~75–90 ms
+ * to a provider start; docs/decisions/0001-hand-written-plugin-runtime.md).
  */
 export type ScalarType = 'string' | 'bytes' | 'bool' | 'int64' | 'int32' | 'enum';
 
