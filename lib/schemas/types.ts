@@ -87,24 +87,9 @@ export type ObjectValue = { [name: string]: Value };
  * ObjectValue, so code written against ObjectValue keeps compiling.
  */
 
-/** A known value of an attribute type. */
-export type KnownValueOf<T extends AttributeType> = T extends 'string'
-  ? string
-  : T extends 'number'
-    ? number
-    : T extends 'bool'
-      ? boolean
-      : T extends readonly ['list' | 'set', infer E extends AttributeType]
-        ? (KnownValueOf<E> | null)[]
-        : T extends readonly ['map', infer E extends AttributeType]
-          ? { [key: string]: KnownValueOf<E> | null }
-          : T extends readonly ['object', infer A extends { readonly [name: string]: AttributeType }]
-            ? { -readonly [K in keyof A]: KnownValueOf<A[K]> | null }
-            : never;
-
-/** A value of an attribute type of which any part may be Unknown (config at plan time). */
-export type PlanValueOf<T extends AttributeType> =
-  | Unknown
+/** A value of an attribute type in which any part may be `U` (Unknown at plan time, never when known). */
+type ValueOf<T extends AttributeType, U> =
+  | U
   | (T extends 'string'
       ? string
       : T extends 'number'
@@ -112,12 +97,17 @@ export type PlanValueOf<T extends AttributeType> =
         : T extends 'bool'
           ? boolean
           : T extends readonly ['list' | 'set', infer E extends AttributeType]
-            ? (PlanValueOf<E> | null)[]
+            ? (ValueOf<E, U> | null)[]
             : T extends readonly ['map', infer E extends AttributeType]
-              ? { [key: string]: PlanValueOf<E> | null }
+              ? { [key: string]: ValueOf<E, U> | null }
               : T extends readonly ['object', infer A extends { readonly [name: string]: AttributeType }]
-                ? { -readonly [K in keyof A]: PlanValueOf<A[K]> | null }
+                ? { -readonly [K in keyof A]: ValueOf<A[K], U> | null }
                 : never);
+
+/** A known value of an attribute type. */
+export type KnownValueOf<T extends AttributeType> = ValueOf<T, never>;
+/** A value of an attribute type of which any part may be Unknown (config at plan time). */
+export type PlanValueOf<T extends AttributeType> = ValueOf<T, Unknown>;
 
 type Role = 'required' | 'optional' | 'default' | 'computed' | 'writeOnly';
 /** Who sets an attribute, in the order lib/providers/plugin/schema.ts (attributeFlags) decides it. */
