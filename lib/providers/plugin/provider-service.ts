@@ -112,7 +112,7 @@ export class ProviderService<Client> {
       const name = shorten(typeName ?? '');
       throw new DiagnosticError(`Unknown resource type ${name}`, `The ${this.definition.schema.name} provider has no resource type "${name}".`);
     }
-    return { block, handler };
+    return { block, handler, typeName: typeName as string };
   }
 
   private dataSource(typeName: string | undefined) {
@@ -198,7 +198,7 @@ export class ProviderService<Client> {
   }
 
   private async upgrade(req: Request<'UpgradeResourceState'>, c: Call<'UpgradeResourceState'>): Promise<Response<'UpgradeResourceState'>> {
-    const { block, handler } = this.resource(req.type_name);
+    const { block, handler, typeName } = this.resource(req.type_name);
     const json = req.raw_state?.json;
     if (!json || json.length === 0) {
       if (Object.keys(req.raw_state?.flatmap ?? {}).length > 0) {
@@ -213,7 +213,7 @@ export class ProviderService<Client> {
       throw new DiagnosticError('Corrupt resource state', 'The stored state is not valid JSON.');
     }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-      throw new DiagnosticError('Corrupt resource state', `The stored state of ${shorten(req.type_name ?? '')} is not a JSON object.`);
+      throw new DiagnosticError('Corrupt resource state', `The stored state of ${typeName} is not a JSON object.`);
     }
     const version = Number(req.version ?? 0);
     if (version > block.version) {
@@ -229,8 +229,8 @@ export class ProviderService<Client> {
   }
 
   private async read(req: Request<'ReadResource'>, c: Call<'ReadResource'>): Promise<Response<'ReadResource'>> {
-    const { block, handler } = this.resource(req.type_name);
-    const state = this.priorObject(block, req.current_state, c, req.type_name!);
+    const { block, handler, typeName } = this.resource(req.type_name);
+    const state = this.priorObject(block, req.current_state, c, typeName);
     c.fallback = { new_state: req.current_state, private: req.private };
     if (!state) return { new_state: NIL(block) };
     const priorPrivate = decodePrivate(req.private);
@@ -245,8 +245,8 @@ export class ProviderService<Client> {
   }
 
   private async plan(req: Request<'PlanResourceChange'>, c: Call<'PlanResourceChange'>): Promise<Response<'PlanResourceChange'>> {
-    const { block, handler } = this.resource(req.type_name);
-    const prior = this.priorObject(block, req.prior_state, c, req.type_name!);
+    const { block, handler, typeName } = this.resource(req.type_name);
+    const prior = this.priorObject(block, req.prior_state, c, typeName);
     const proposed = this.object(block, req.proposed_new_state, c);
     if (!proposed) return { planned_state: NIL(block), planned_private: req.prior_private };
     const config = this.requiredObject(block, req.config, c, 'configuration');
@@ -270,8 +270,8 @@ export class ProviderService<Client> {
   }
 
   private async apply(req: Request<'ApplyResourceChange'>, c: Call<'ApplyResourceChange'>): Promise<Response<'ApplyResourceChange'>> {
-    const { block, handler } = this.resource(req.type_name);
-    const prior = this.priorObject(block, req.prior_state, c, req.type_name!);
+    const { block, handler, typeName } = this.resource(req.type_name);
+    const prior = this.priorObject(block, req.prior_state, c, typeName);
     const planned = this.object(block, req.planned_state, c);
     const config = this.object(block, req.config, c) ?? {};
     const plannedPrivate = decodePrivate(req.planned_private);
@@ -292,15 +292,15 @@ export class ProviderService<Client> {
   }
 
   private async importState(req: Request<'ImportResourceState'>, c: Call<'ImportResourceState'>): Promise<Response<'ImportResourceState'>> {
-    const { block, handler } = this.resource(req.type_name);
+    const { block, handler, typeName } = this.resource(req.type_name);
     if (!handler.import) {
-      throw new DiagnosticError('Import not supported', `${req.type_name} cannot be imported.`);
+      throw new DiagnosticError('Import not supported', `${typeName} cannot be imported.`);
     }
     const result = await handler.import({ id: String(req.id ?? ''), client: this.requireClient() }, c.ctx);
     const state = completeState(block, result.state, null, 'import');
     c.secrets.addFrom(block, state);
     return {
-      imported_resources: [{ type_name: req.type_name, state: encodeDynamic(state, blockType(block)), private: encodePrivate(result.private) }],
+      imported_resources: [{ type_name: typeName, state: encodeDynamic(state, blockType(block)), private: encodePrivate(result.private) }],
     };
   }
 

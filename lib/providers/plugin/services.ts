@@ -5,6 +5,7 @@
 import { GrpcError, Status, type UnaryCall, type UnaryHandler } from './grpc';
 import type { Message, MessageInit } from './protobuf/codec';
 import { HealthCheckResponse_ServingStatus, rpcNames, type HealthCheckRequest, type ProviderRpcs, type Services } from './protobuf/messages';
+import { showValue } from './show';
 
 /** Handlers of a service's RPCs: each takes its request message (and the call) and returns its response message. */
 export type RpcHandlers<Rpcs> = {
@@ -32,7 +33,7 @@ const HEALTH_SERVICES: ReadonlySet<string> = new Set(['', 'plugin']);
 /** grpc.health.v1: SERVING while the process serves; a service name it does not know is NOT_FOUND. */
 export async function healthCheck(request: HealthCheckRequest) {
   const service = request.service ?? '';
-  if (!HEALTH_SERVICES.has(service)) throw new GrpcError(Status.NOT_FOUND, `unknown service ${JSON.stringify(service)}; this server reports health for "" and "plugin"`);
+  if (!HEALTH_SERVICES.has(service)) throw new GrpcError(Status.NOT_FOUND, `unknown service ${showValue(service)}; this server reports health for "" and "plugin"`);
   return { status: HealthCheckResponse_ServingStatus.SERVING };
 }
 
@@ -45,10 +46,13 @@ export interface PluginServices {
 
 /** Every handler of a provider process, keyed by gRPC path. */
 export function pluginHandlers(services: PluginServices): Record<string, UnaryHandler> {
-  const provider = {} as Record<keyof ProviderRpcs, UnaryHandler>;
-  for (const rpc of rpcNames['tfplugin6.Provider']) provider[rpc] = (request, call) => (services.provider(call)[rpc] as (request: Message) => Promise<Message>)(request);
+  const provider: Record<string, UnaryHandler> = {};
+  for (const rpc of rpcNames['tfplugin6.Provider']) {
+    // Each RPC's handler takes its own request type; the codec decoded the one the path names.
+    provider[`/tfplugin6.Provider/${rpc}`] = (request, call) => (services.provider(call)[rpc] as (request: Message) => Promise<Message>)(request);
+  }
   return {
-    ...bindService('tfplugin6.Provider', provider as unknown as ProviderHandlers),
+    ...provider,
     ...bindService('grpc.health.v1.Health', { Check: healthCheck }),
     ...bindService('plugin.GRPCController', {
       Shutdown: async (_request, call) => {
