@@ -1,6 +1,6 @@
 /**
  * A unary-only gRPC server on node:http2 (TLS, ALPN h2). Unary gRPC is a 5-byte length prefix and a
- * grpc-status trailer; @grpc/grpc-js would add 50–90 ms to every provider start for it
+ * grpc-status trailer; @grpc/grpc-js would add 50–110 ms to every provider start for it
  * (docs/decisions/0001-hand-written-plugin-runtime.md).
  */
 import { X509Certificate } from 'node:crypto';

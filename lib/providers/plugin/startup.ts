@@ -9,20 +9,25 @@
  * Node, and the gRPC server verifies terraform's client certificate the standard way. Nothing else
  * changes (the provider does the same work, only slower to start).
  *
- * 1. NODE_EXTRA_CA_CERTS deferred (saves 40–80 ms per start where the variable is set, as on our CI
- *    machines; terraform passes its environment on). Node reads and parses those certificates at boot,
- *    before any of our code runs, so the bundle's first lines (SH_LAUNCHER, written by
- *    scripts/build-providers.mjs) are a sh/JavaScript polyglot: sh moves the variable to
- *    NODE_EXTRA_CA_CERTS_DEFERRED and execs node on the same file. takeStartupSettings() puts it back for
- *    child processes, and extraCaCertificates() gives the certificates, with Node's bundled roots, to the
- *    one HTTP client (lib/providers/http.ts), which passes them as its `ca`: a process that never makes
- *    an HTTPS request never reads them.
- * 2. mutual TLS without Node's root store (saves 20–25 ms per start). Any `ca` given to a TLS server,
- *    even terraform's one certificate, makes Node build its store of ~140 bundled roots first. The gRPC
- *    server (grpc.ts) instead takes no CA, requests a client certificate and accepts a connection only if
- *    it presents exactly PLUGIN_CLIENT_CERT, checked when the connection's HTTP/2 session starts, before
- *    any call is read. (Stricter than CA verification, which also accepts other certificates signed by
- *    terraform's key.)
+ * 1. NODE_EXTRA_CA_CERTS deferred (saves 40–80 ms per start on a quiet machine where the variable is set,
+ *    as on our CI machines, whose file holds ~140 certificates; terraform passes its environment on). Node
+ *    reads and parses those certificates at boot, before any of our code runs, so the bundle's first lines
+ *    (SH_LAUNCHER, written by scripts/build-providers.mjs) are a sh/JavaScript polyglot: sh moves the
+ *    variable to NODE_EXTRA_CA_CERTS_DEFERRED and execs node on the same file. takeStartupSettings() puts
+ *    it back for child processes, and extraCaCertificates() gives the certificates, with Node's bundled
+ *    roots, to the one HTTP client (lib/providers/http.ts), which passes them as its `ca`: read when the
+ *    client is made (~3–6 ms), then parsed by Node on each new TLS connection (~30 ms for 166
+ *    certificates, as for a `ca_file`). Starts that never configure the provider (schema, validate)
+ *    never read them.
+ * 2. mutual TLS without Node's root store (saves 20–45 ms per start on a quiet machine, ~90 ms at load 8).
+ *    Any `ca` given to a TLS server, even terraform's one certificate, makes Node build its store of ~140
+ *    bundled roots first. The gRPC server (grpc.ts) instead takes no CA, requests a client certificate and
+ *    accepts a connection only if it presents exactly PLUGIN_CLIENT_CERT, checked when the connection's
+ *    HTTP/2 session starts, before any call is read. (Stricter than CA verification, which also accepts
+ *    other certificates signed by terraform's key.)
+ *
+ * With both off (WORKZONE_CPR_PLAIN_START=1) a provider started 90–145 ms later at load 4–8 (the
+ * "start-up tricks off" row of bench/provider-startup.mjs).
  *
  * Not switchable, as they are the design rather than tricks: the hand-written gRPC server, protobuf codec
  * and certificate code (docs/decisions/0001-hand-written-plugin-runtime.md), and one esbuild bundle per
