@@ -64,7 +64,8 @@ export class PropsValidationError extends Error {
   }
 }
 
-function show(value: unknown, secret: boolean): string {
+/** A prop value for an error message: a secret never, a token as `(token)`, long values cut. */
+export function show(value: unknown, secret: boolean): string {
   if (value === undefined) return '(not set)';
   if (secret) return '(secret, not shown)';
   if (isToken(value)) return '(token)';

@@ -28,3 +28,24 @@ export function errorOf(fn: () => unknown): string {
 }
 
 export { App };
+
+/**
+ * What terraform makes of a string in cdk.tf.json that should hold literal text only: `$${` reads as `${`
+ * and `%%{` as `%{`; an unescaped `${` or `%{` would be evaluated, so it fails here. (Written from the HCL
+ * template grammar, independently of the library's escaping.)
+ */
+export function literalTemplateValue(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const rest = text.slice(i);
+    if (rest.startsWith('$${') || rest.startsWith('%%{')) {
+      out += rest.slice(1, 3);
+      i += 3;
+    } else if (rest.startsWith('${') || rest.startsWith('%{')) {
+      throw new Error(`terraform would evaluate ${JSON.stringify(rest.slice(0, 20))} in ${JSON.stringify(text)}`);
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
