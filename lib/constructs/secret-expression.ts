@@ -67,7 +67,8 @@ function localValue(scope: IConstruct, name: string): unknown {
   const local = stack.node.findAll().find((c): c is TerraformLocal => c instanceof TerraformLocal && c.friendlyUniqueId === name);
   if (!local) return undefined;
   try {
-    return Tokenization.resolve(local.expression, { scope: local, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const { locals } = local.toTerraform() as { locals: Record<string, unknown> };
+    return Tokenization.resolve(locals[name], { scope: local, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
   } catch {
     return undefined;
   }
