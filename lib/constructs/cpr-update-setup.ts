@@ -47,7 +47,7 @@ export const CPR_UPDATE_OUTPUTS: readonly {
 ];
 
 const propsSchema = (scope: IConstruct) =>
-  workZoneOAuthClientPropsSchema(scope).extend({
+  workZoneOAuthClientPropsSchema(scope, 'CprUpdateSetup').extend({
     kmdLogic: z
       .custom<KmdLogicSubscription>((v) => v instanceof KmdLogicSubscription, { message: 'must be a KmdLogicSubscription construct' })
       .optional(),

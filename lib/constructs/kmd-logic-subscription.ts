@@ -7,7 +7,7 @@ import { scanTemplate } from './hcl-template';
 import { defaultPrefix, snakeCase, terraformName } from './names';
 import { checkSecret } from './secret-expression';
 import { literalText, resolvedText, terraformTemplate } from './terraform-text';
-import { isToken, PropsValidationError, providerOf, ruledString, validateProps } from './validation';
+import { isToken, providerOf, ruledString, validateProps } from './validation';
 
 /** What a product id that matches no CPR configuration of the subscription does to the plan. */
 export type ProductIdCheck = 'error' | 'warning' | 'off';
@@ -19,7 +19,8 @@ export interface KmdLogicSubscriptionProps {
    */
   readonly clientId?: string;
   /**
-   * KMD Logic Client Secret. Pass a token (a sensitive variable, a vault reference), never a literal.
+   * KMD Logic Client Secret. Pass a token that references a variable or other source (a sensitive variable,
+   * a vault reference), never a literal; judged like ClientSecret.fromToken.
    * @default - sensitive Terraform variable `<variablePrefix>_client_secret`
    */
   readonly clientSecret?: string;
@@ -68,7 +69,7 @@ const propsSchema = (scope: IConstruct) =>
       clientId: ruledString(guid).optional(),
       clientSecret: z
         .custom<string>((v) => typeof v === 'string', { message: LITERAL_SECRET })
-        .superRefine((secret, ctx) => checkSecret(scope, secret, ctx, LITERAL_SECRET, (message) => secretError(scope, message)))
+        .superRefine((secret, ctx) => checkSecret(scope, 'KmdLogicSubscription', secret, ctx, LITERAL_SECRET))
         .optional(),
       subscriptionId: ruledString(guid).optional(),
       productId: ruledString(guid).optional(),
@@ -82,11 +83,6 @@ const propsSchema = (scope: IConstruct) =>
       message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
       path: ['verify'],
     });
-
-/** The error for a secret refused at synthesis (see checkSecret), worded as at construction. */
-function secretError(scope: IConstruct, message: string): string {
-  return new PropsValidationError(scope.node.path, 'KmdLogicSubscription', [{ prop: 'clientSecret', value: '(secret, not shown)', message }]).message;
-}
 
 /** A `check` block (cdktf has no class for it): its assertions warn and never stop a plan. */
 class TerraformCheck extends TerraformElement {

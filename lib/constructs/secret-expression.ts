@@ -16,6 +16,7 @@ import type { IConstruct } from 'constructs';
 import type { z } from 'zod';
 import { scanTemplate, TemplateSyntaxError } from './hcl-template';
 import { resolvedText } from './terraform-text';
+import { PropsValidationError } from './validation';
 
 export type SecretProblem = 'literal' | 'partly-literal';
 
@@ -88,20 +89,16 @@ const PARTLY_LITERAL =
 const lateChecks = new WeakMap<TerraformStack, Set<string>>();
 
 /**
- * Adds the issue for a secret value to a zod refinement: `literalMessage` for a literal (the same message
- * as for a plain string), the partly-literal message, or nothing. A value that cannot be resolved yet is
- * checked at synthesis, with `lateError` making the message.
+ * Adds the issue for the secret prop `clientSecret` of a construct to a zod refinement: `literalMessage` for
+ * a literal (the same message as for a plain string), the partly-literal message, or nothing. A value that
+ * cannot be resolved yet is checked at synthesis, with the same wording.
  */
-export function checkSecret(
-  scope: IConstruct,
-  value: string,
-  ctx: z.RefinementCtx,
-  literalMessage: string,
-  lateError: (message: string) => string,
-): void {
+export function checkSecret(scope: IConstruct, constructType: string, value: string, ctx: z.RefinementCtx, literalMessage: string): void {
+  const messageFor = (problem: ReturnType<typeof secretProblem>) =>
+    problem === 'literal' ? literalMessage : problem === 'partly-literal' ? PARTLY_LITERAL : undefined;
   const problem = secretProblem(scope, value);
-  if (problem === 'literal') ctx.addIssue({ code: 'custom', message: literalMessage });
-  if (problem === 'partly-literal') ctx.addIssue({ code: 'custom', message: PARTLY_LITERAL });
+  const message = messageFor(problem);
+  if (message !== undefined) ctx.addIssue({ code: 'custom', message });
   if (problem !== 'later') return;
   const stack = TerraformStack.of(scope);
   const registered = lateChecks.get(stack) ?? lateChecks.set(stack, new Set()).get(stack)!;
@@ -109,10 +106,9 @@ export function checkSecret(
   registered.add(value);
   scope.node.addValidation({
     validate: () => {
-      const late = secretProblem(scope, value);
-      if (late === 'literal') return [lateError(literalMessage)];
-      if (late === 'partly-literal') return [lateError(PARTLY_LITERAL)];
-      return [];
+      const late = messageFor(secretProblem(scope, value));
+      if (late === undefined) return [];
+      return [new PropsValidationError(scope.node.path, constructType, [{ prop: 'clientSecret', value: '(secret, not shown)', message: late }]).message];
     },
   });
 }

@@ -9,7 +9,7 @@ import { claimClientId } from './client-ownership';
 import { defaultProvider } from './providers';
 import { checkSecret } from './secret-expression';
 import { literalText } from './terraform-text';
-import { booleanOrToken, isToken, PropsValidationError, providerOf, ruledString, validateProps } from './validation';
+import { booleanOrToken, isToken, providerOf, ruledString, validateProps } from './validation';
 
 export interface WorkZoneOAuthClientProps {
   /**
@@ -59,9 +59,9 @@ const LITERAL_SECRET =
 
 /**
  * The props schema of a WorkZoneOAuthClient at `scope` (secrets are resolved in its stack). Exported for
- * constructs that take these props flat (CprUpdateSetup validates them all at once).
+ * constructs that take these props flat (CprUpdateSetup validates them all at once, as `constructType`).
  */
-export const workZoneOAuthClientPropsSchema = (scope: IConstruct) =>
+export const workZoneOAuthClientPropsSchema = (scope: IConstruct, constructType = 'WorkZoneOAuthClient') =>
   z
     .object({
       clientId: ruledString(noWhitespace, maxLength(200)),
@@ -83,18 +83,13 @@ export const workZoneOAuthClientPropsSchema = (scope: IConstruct) =>
         })
         .superRefine((secret, ctx) => {
           if (typeof secret.suppliedValue !== 'string') return;
-          checkSecret(scope, secret.suppliedValue, ctx, LITERAL_SECRET, (message) => secretError(scope, message));
+          checkSecret(scope, constructType, secret.suppliedValue, ctx, LITERAL_SECRET);
         })
         .optional(),
       verifyUser: z.boolean().optional(),
       provider: providerOf('workzone').optional(),
     })
     .strict();
-
-/** The error for a secret refused at synthesis (see checkSecret), worded as at construction. */
-function secretError(scope: IConstruct, message: string): string {
-  return new PropsValidationError(scope.node.path, 'WorkZoneOAuthClient', [{ prop: 'clientSecret', value: '(secret, not shown)', message }]).message;
-}
 
 /**
  * The WorkZone OAuth client of the CPR update module: Configurator > Global > OAuth settings > Add, as code.

@@ -185,11 +185,11 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
 
   async read({ state, private: priv, client }) {
     const clientId = state.client_id as string;
+    const found = await client.getClient(clientId);
+    if (!found) return null; // gone: terraform plans a create, which claims it then
     // Objects written before owner ids get one now; the plan that follows sees it (ownership.ts).
     const owned: Private = { ...(priv as Private | undefined), owner: (priv as Private | undefined)?.owner ?? newOwnerId() };
     ownershipOf(client).read(clientId, owned.owner!);
-    const found = await client.getClient(clientId);
-    if (!found) return null;
     let secret = state.client_secret as string | null;
     let woVersion = state.client_secret_wo_version;
     // Secret changed in WorkZone: forget it, so the next plan sets it again.

@@ -215,7 +215,7 @@ describe('one owner per client within one provider configuration and run (owners
   };
 
   it('two resources planning to create one client_id: the second plan fails, on client_id, without advising import', () => {
-    for (const secret of [{ client_secret: SECRET }, { client_secret: Unknown }]) {
+    for (const secret of [{ client_secret: SECRET }, { client_secret: Unknown }] as Partial<ObjectValue>[]) {
       const fresh = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
       planCreate(object(secret), fresh);
       const err = thrown(() => planCreate(object(secret), fresh));
@@ -311,4 +311,13 @@ describe('one owner per client within one provider configuration and run (owners
     planCreate(object({}), other);
     other.close();
   });
+});
+
+it('a client deleted outside terraform is re-created by its own resource: the refresh that finds it gone claims nothing', async () => {
+  const created = await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context());
+  wz.data.deleteClient('cpr-update');
+  const run = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+  expect(await resource.read({ state: created.state, private: created.private, client: run }, context())).toBeNull();
+  resource.plan!({ prior: null, planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), priorPrivate: undefined, client: run }, context());
+  run.close();
 });
