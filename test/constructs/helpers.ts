@@ -30,27 +30,6 @@ export function errorOf(fn: () => unknown): string {
 export { App };
 
 /**
- * What terraform makes of a string in cdk.tf.json that should hold literal text only: `$${` reads as `${`
- * and `%%{` as `%{`; an unescaped `${` or `%{` would be evaluated, so it fails here. (Written from the HCL
- * template grammar, independently of the library's escaping.)
- */
-export function literalTemplateValue(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    const rest = text.slice(i);
-    if (rest.startsWith('$${') || rest.startsWith('%%{')) {
-      out += rest.slice(1, 3);
-      i += 3;
-    } else if (rest.startsWith('${') || rest.startsWith('%{')) {
-      throw new Error(`terraform would evaluate ${JSON.stringify(rest.slice(0, 20))} in ${JSON.stringify(text)}`);
-    } else {
-      out += text[i++];
-    }
-  }
-  return out;
-}
-
-/**
  * A model of terraform's template reading for the strings the constructs write: escapes, and interpolations
  * of `var.NAME` or of a quoted string without escapes (`${"$"}`). Anything else throws. Scans left to right
  * taking the longest token at each position, as HCL's scanner does (`$$${` is `$` then `$${`).
@@ -77,3 +56,6 @@ export function evaluateTemplate(text: string, vars: Record<string, string>): st
   }
   return out;
 }
+
+/** What terraform makes of a string in cdk.tf.json that should hold literal text only (no variables). */
+export const literalTemplateValue = (text: string): string => evaluateTemplate(text, {});
