@@ -102,7 +102,7 @@ function fragments(value: string, context: IResolveContext): Rendered[] {
  * would read as an interpolation (a directive) or as its escape: such a run is literal text, so it is
  * written as an interpolation of a string instead (`${"$"}`).
  */
-export function joinTemplate(texts: readonly Rendered[]): string {
+function joinTemplate(texts: readonly Rendered[]): string {
   let out = '';
   texts.forEach(({ text }, i) => {
     const next = texts[i + 1]?.text ?? '';

@@ -163,7 +163,7 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     const clientId = planned.client_id;
     // One owner per client (ownership.ts). A replacement to another client_id claims it in its second plan.
     if (client && typeof clientId === 'string' && (prior === null || prior.client_id === clientId)) {
-      ownershipOf(client).plan(clientId, ownerOf(priorPrivate, clientId), prior === null ? 'creates' : 'manages');
+      ownershipOf(client).plan(clientId, ownerOf(priorPrivate, clientId, prior !== null), prior === null ? 'creates' : 'manages');
     }
     // A generated secret lost from state (drift in WorkZone, or import): plan a new one rather than keep null.
     const wantsGenerated = config.client_secret === null && config.client_secret_wo === null;

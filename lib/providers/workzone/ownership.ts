@@ -32,12 +32,15 @@ export interface OwnedPrivate extends PrivateData {
 
 export const newOwnerId = (): string => randomUUID();
 
-/** The owner an operation acts for: the object's own id, or (an object not created yet) a new one. */
-export function ownerOf(priv: PrivateData | undefined, clientId: string): string {
+/**
+ * The owner a plan acts for: the object's own id; for an object written before owner ids and not refreshed
+ * since (-refresh=false), one owner per client id; for an instance not created yet, a new one. (A replaced
+ * instance's second plan has a null prior state but the object's private state.)
+ */
+export function ownerOf(priv: PrivateData | undefined, clientId: string, inState: boolean): string {
   const owner = (priv as OwnedPrivate | undefined)?.owner;
   if (typeof owner === 'string') return owner;
-  // An object written before owner ids (and not refreshed since): one owner per client id.
-  return priv !== undefined ? `unnamed:${clientId}` : `new:${randomUUID()}`;
+  return inState || priv !== undefined ? `unnamed:${clientId}` : `new:${randomUUID()}`;
 }
 
 const TWO_OWNERS = (clientId: string) => `OAuth client "${clientId}" would have two owners`;
