@@ -31,8 +31,11 @@ export abstract class ClientSecret {
   }
 
   /**
-   * Supplied by you: any token, such as a sensitive variable or a secret read from a vault.
-   * Literal strings are refused: a secret written in code ends up in version control.
+   * Supplied by you: a token that references a variable, resource, data source, ephemeral resource or
+   * module output, such as a sensitive variable or a secret read from a vault. Literals are refused, judged
+   * on the expression terraform will read: a plain string, an expression that references none of those
+   * (`Fn.base64decode("…")`), and literal text around a reference (`prefix-${var.x}`) all put the secret, or
+   * part of it, into cdk.tf.json and version control.
    */
   static fromToken(token: string): ClientSecret {
     return new (class extends ClientSecret {

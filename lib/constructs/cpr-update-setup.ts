@@ -1,8 +1,9 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import { defaultPrefix, terraformName } from './names';
 import { KmdLogicSubscription } from './kmd-logic-subscription';
+import { literalText } from './terraform-text';
 import { WorkZoneOAuthClient, workZoneOAuthClientPropsSchema, type WorkZoneOAuthClientProps } from './workzone-oauth-client';
 import { validateProps } from './validation';
 
@@ -45,12 +46,13 @@ export const CPR_UPDATE_OUTPUTS: readonly {
   { key: 'cprClientSecret', suffix: 'cpr_client_secret', label: 'Contact update - CPR, Client Secret', sensitive: true },
 ];
 
-const propsSchema = workZoneOAuthClientPropsSchema.extend({
+const propsSchema = (scope: IConstruct) =>
+  workZoneOAuthClientPropsSchema(scope, 'CprUpdateSetup').extend({
     kmdLogic: z
       .custom<KmdLogicSubscription>((v) => v instanceof KmdLogicSubscription, { message: 'must be a KmdLogicSubscription construct' })
       .optional(),
     outputPrefix: terraformName('output').optional(),
-});
+  });
 
 const prefixesInUse = new WeakMap<TerraformStack, Map<string, string>>();
 
@@ -69,7 +71,7 @@ export class CprUpdateSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: CprUpdateSetupProps) {
     super(scope, id);
-    const { kmdLogic, outputPrefix, ...clientProps } = validateProps(this, 'CprUpdateSetup', propsSchema, props, ['clientSecret']);
+    const { kmdLogic, outputPrefix, ...clientProps } = validateProps(this, 'CprUpdateSetup', propsSchema(this), props, ['clientSecret']);
     const prefix = outputPrefix ?? defaultPrefix(this, 'CprUpdateSetup', 'outputPrefix', 'output');
     this.claimPrefix(prefix);
 
@@ -93,7 +95,8 @@ export class CprUpdateSetup extends Construct {
     const outputs: Partial<Record<keyof CprUpdateIdentifiers, TerraformOutput>> = {};
     for (const { key, suffix, label, sensitive } of CPR_UPDATE_OUTPUTS) {
       const output = new TerraformOutput(this, suffix, {
-        value: this.identifiers[key],
+        // Identifiers given as literal text (KMD Logic GUIDs) are escaped like every prop; terraform reads descriptions verbatim.
+        value: literalText(this.identifiers[key]),
         sensitive,
         description: `${label} for the CPR update module (${this.node.path})`,
       });

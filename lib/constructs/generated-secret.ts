@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { MIN_CLIENT_SECRET_LENGTH } from '../schemas/workzone';
 import { defaultProvider } from './providers';
+import { literalText } from './terraform-text';
 import { providerOf, validateProps } from './validation';
 
 /** Longest secret we generate; long enough for any policy, short enough for every form field. */
@@ -66,7 +67,8 @@ export class GeneratedSecret extends Construct {
       minUpper: 1,
       minLower: 1,
       minNumeric: 1,
-      keepers: valid.keepers,
+      // Keys and values are literal text; terraform reads both as templates.
+      keepers: valid.keepers && Object.fromEntries(Object.entries(valid.keepers).map(([key, value]) => [literalText(key), literalText(value)])),
     });
     this.value = this.password.result;
   }

@@ -1,9 +1,12 @@
-import { DefaultTokenResolver, StringConcat, TerraformElement, TerraformProvider, TerraformVariable, Tokenization } from 'cdktf';
-import { Construct } from 'constructs';
+import { TerraformElement, TerraformProvider, TerraformVariable } from 'cdktf';
+import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
 import { guid } from '../schemas/rules';
+import { scanTemplate } from './hcl-template';
 import { defaultPrefix, snakeCase, terraformName } from './names';
+import { checkSecret } from './secret-expression';
+import { literalText, resolvedText, terraformTemplate } from './terraform-text';
 import { isToken, providerOf, ruledString, validateProps } from './validation';
 
 /** What a product id that matches no CPR configuration of the subscription does to the plan. */
@@ -16,7 +19,8 @@ export interface KmdLogicSubscriptionProps {
    */
   readonly clientId?: string;
   /**
-   * KMD Logic Client Secret. Pass a token (a sensitive variable, a vault reference), never a literal.
+   * KMD Logic Client Secret. Pass a token that references a variable or other source (a sensitive variable,
+   * a vault reference), never a literal; judged like ClientSecret.fromToken.
    * @default - sensitive Terraform variable `<variablePrefix>_client_secret`
    */
   readonly clientSecret?: string;
@@ -56,27 +60,29 @@ export interface KmdLogicSubscriptionProps {
   readonly provider?: TerraformProvider;
 }
 
-const propsSchema = z
-  .object({
-    clientId: ruledString(guid).optional(),
-    clientSecret: z
-      .custom<string>((v) => isToken(v), {
-        message:
-          'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or leave it out to get a sensitive variable',
-      })
-      .optional(),
-    subscriptionId: ruledString(guid).optional(),
-    productId: ruledString(guid).optional(),
-    variablePrefix: terraformName('variable').optional(),
-    verify: z.boolean().optional(),
-    productIdCheck: z.enum(['error', 'warning', 'off']).optional(),
-    provider: providerOf('kmdlogic').optional(),
-  })
-  .strict()
-  .refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
-    message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
-    path: ['verify'],
-  });
+const LITERAL_SECRET =
+  'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or leave it out to get a sensitive variable';
+
+const propsSchema = (scope: IConstruct) =>
+  z
+    .object({
+      clientId: ruledString(guid).optional(),
+      clientSecret: z
+        .custom<string>((v) => typeof v === 'string', { message: LITERAL_SECRET })
+        .superRefine((secret, ctx) => checkSecret(scope, 'KmdLogicSubscription', secret, ctx, LITERAL_SECRET))
+        .optional(),
+      subscriptionId: ruledString(guid).optional(),
+      productId: ruledString(guid).optional(),
+      variablePrefix: terraformName('variable').optional(),
+      verify: z.boolean().optional(),
+      productIdCheck: z.enum(['error', 'warning', 'off']).optional(),
+      provider: providerOf('kmdlogic').optional(),
+    })
+    .strict()
+    .refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
+      message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
+      path: ['verify'],
+    });
 
 /** A `check` block (cdktf has no class for it): its assertions warn and never stop a plan. */
 class TerraformCheck extends TerraformElement {
@@ -93,13 +99,16 @@ class TerraformCheck extends TerraformElement {
   }
 }
 
-/** True when every interpolation in the value refers to a variable: terraform knows it at plan time. */
+/** True when the value is literal text or interpolates variables only: terraform knows it at plan time. */
 function knownAtPlan(scope: Construct, value: string): boolean {
   if (!isToken(value)) return true;
-  const resolved = Tokenization.resolve(value, { scope, preparing: true, resolver: new DefaultTokenResolver(new StringConcat()) });
-  if (typeof resolved !== 'string') return false;
-  const refs = [...resolved.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1].trim());
-  return refs.every((ref) => /^var\.[A-Za-z0-9_-]+$/.test(ref));
+  const text = resolvedText(scope, value);
+  if (text === undefined) return false;
+  try {
+    return scanTemplate(text).parts.every((part) => part.kind === 'literal' || (part.kind === 'interpolation' && /^var\.[A-Za-z0-9_-]+$/.test(part.expression)));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -122,7 +131,7 @@ export class KmdLogicSubscription extends Construct {
 
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
     super(scope, id);
-    const valid = validateProps(this, 'KmdLogicSubscription', propsSchema, props, ['clientSecret']);
+    const valid = validateProps(this, 'KmdLogicSubscription', propsSchema(this), props, ['clientSecret']);
     const variables: Record<string, TerraformVariable> = {};
     const fromVariable = (identifier: string, label: string, sensitive: boolean): string => {
       const prefix = valid.variablePrefix ?? defaultPrefix(this, 'KmdLogicSubscription', 'variablePrefix', 'variable');
@@ -153,7 +162,8 @@ export class KmdLogicSubscription extends Construct {
     const identifiers = [this.clientId, this.clientSecret, this.subscriptionId, this.productId];
     if (valid.verify ?? identifiers.every((v) => knownAtPlan(this, v))) {
       this.provider =
-        valid.provider ?? new KmdlogicProvider(this, 'Provider', { alias: providerAlias(this.node.path), clientId: this.clientId, clientSecret: this.clientSecret });
+        valid.provider ??
+        new KmdlogicProvider(this, 'Provider', { alias: providerAlias(this.node.path), clientId: literalText(this.clientId), clientSecret: this.clientSecret });
       this.verification = this.verify(this.provider, valid.productIdCheck ?? 'error');
     }
   }
@@ -163,22 +173,27 @@ export class KmdLogicSubscription extends Construct {
    * errors name them); the product id is checked against its configuration ids, case-insensitively.
    */
   private verify(provider: TerraformProvider, productIdCheck: ProductIdCheck): DataKmdlogicSubscription {
-    const product = isToken(this.productId) ? this.productId : JSON.stringify(this.productId.toLowerCase());
-    const matches = (configurations: string) => `\${contains([for c in ${configurations} : lower(c.id)], lower(${product}))}`;
-    const message = (configurations: string) =>
-      `KMD Logic Product ID ${this.productId} matches no CPR configuration of subscription ${this.subscriptionId} ` +
-      `(its configurations: \${length(${configurations}) == 0 ? "none" : join(", ", ${configurations}[*].id)}). ` +
-      `Check the product id in the KMD Logic console (${this.node.path}: productId; productIdCheck relaxes this check).`;
+    // Templates of our expressions around the user's values: their literal text stays literal (terraform-text.ts).
+    const matches = (configurations: () => string) =>
+      terraformTemplate([{ hcl: () => `\${contains([for c in ${configurations()} : lower(c.id)], lower(` }, { expressionOf: this.productId }, { hcl: '))}' }]);
+    const message = (configurations: () => string) =>
+      terraformTemplate([
+        { text: 'KMD Logic Product ID ' },
+        { value: this.productId },
+        { text: ' matches no CPR configuration of subscription ' },
+        { value: this.subscriptionId },
+        { text: ' (its configurations: ' },
+        { hcl: () => `\${length(${configurations()}) == 0 ? "none" : join(", ", ${configurations()}[*].id)}` },
+        { text: `). Check the product id in the KMD Logic console (${this.node.path}: productId; productIdCheck relaxes this check).` },
+      ]);
+    const self = () => 'self.configurations';
     const lookup = new DataKmdlogicSubscription(this, 'Verification', {
       provider,
-      subscriptionId: this.subscriptionId,
-      lifecycle:
-        productIdCheck === 'error'
-          ? { postcondition: [{ condition: matches('self.configurations'), errorMessage: message('self.configurations') }] }
-          : undefined,
+      subscriptionId: literalText(this.subscriptionId),
+      lifecycle: productIdCheck === 'error' ? { postcondition: [{ condition: matches(self), errorMessage: message(self) }] } : undefined,
     });
     if (productIdCheck === 'warning') {
-      const configurations = `${lookup.fqn}.configurations`;
+      const configurations = () => `data.${lookup.terraformResourceType}.${lookup.friendlyUniqueId}.configurations`;
       new TerraformCheck(this, 'ProductIdCheck', [{ condition: matches(configurations), error_message: message(configurations) }]);
     }
     return lookup;

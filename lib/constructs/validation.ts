@@ -3,7 +3,7 @@
  * (lib/schemas/rules.ts), so construct users and HCL users get the same message for the same value.
  * Construction throws one error that lists every bad field; tokens are never validated as literals.
  */
-import { TerraformProvider, Token, type IResolvable } from 'cdktf';
+import { TerraformProvider, Token, Tokenization, type IResolvable } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { z } from 'zod';
 import type { Rule } from '../schemas/types';
@@ -11,10 +11,23 @@ import type { Rule } from '../schemas/types';
 /** A value that is not known at synthesis (a variable, a reference): validated by terraform, not here. */
 export const isToken = (value: unknown): boolean => value !== null && value !== undefined && Token.isUnresolved(value);
 
-/** A string prop checked by shared rules when it is a literal. */
+/**
+ * Terraform keeps all text in Unicode normal form C: text written otherwise (a decomposed "é") would reach
+ * WorkZone as other characters than written, so it is refused. For the literal fragments of a token too.
+ */
+const notNfc = (value: string): string | undefined => {
+  const literals = isToken(value) ? Tokenization.reverseString(value).literals.map(String) : [value];
+  return literals.every((literal) => literal === literal.normalize('NFC'))
+    ? undefined
+    : 'is not in Unicode normal form C (NFC): terraform turns all text into NFC, so WorkZone would get other characters than written; write it in NFC, e.g. with value.normalize("NFC")';
+};
+
+/** A string prop checked by shared rules when it is a literal; literal text must be in NFC. */
 export const ruledString = (...rules: Rule[]) =>
   z.string().superRefine((value, ctx) => {
-    if (isToken(value)) return;
+    const nfc = notNfc(value);
+    if (nfc !== undefined) ctx.addIssue({ code: 'custom', message: nfc });
+    if (isToken(value) || nfc !== undefined) return;
     for (const rule of rules) {
       const message = rule(value);
       if (message !== undefined) {
@@ -64,7 +77,8 @@ export class PropsValidationError extends Error {
   }
 }
 
-function show(value: unknown, secret: boolean): string {
+/** A prop value for an error message: a secret never, a token as `(token)`, long values cut. */
+export function show(value: unknown, secret: boolean): string {
   if (value === undefined) return '(not set)';
   if (secret) return '(secret, not shown)';
   if (isToken(value)) return '(token)';

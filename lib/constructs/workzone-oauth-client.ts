@@ -1,17 +1,25 @@
 import type { IResolvable, TerraformProvider } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../bindings/workzone';
 import { maxLength, noWhitespace, notBlank } from '../schemas/rules';
 import { CPR_BATCH_USER, CPR_GRANT_TYPE, DEFAULT_CLIENT_NAME } from '../schemas/workzone';
 import { ClientSecret, type ClientSecretSource } from './client-secret';
+import { claimClientId } from './client-ownership';
 import { defaultProvider } from './providers';
+import { checkSecret } from './secret-expression';
+import { literalText } from './terraform-text';
 import { booleanOrToken, isToken, providerOf, ruledString, validateProps } from './validation';
 
 export interface WorkZoneOAuthClientProps {
-  /** Client ID ("Contact update - CPR, Client ID"). No spaces. Changing it replaces the client. */
+  /**
+   * Client ID ("Contact update - CPR, Client ID"). No spaces or other whitespace, at most 200 characters;
+   * every other character (`$`, `%`, braces, quotes, non-ASCII) reaches WorkZone as written. One client id
+   * per workzone provider configuration: a second construct with the same one is refused. Changing it
+   * replaces the client.
+   */
   readonly clientId: string;
-  /** @default "Contact update - CPR" */
+  /** Display name; any text (not only whitespace), at most 200 characters, reaching WorkZone as written. @default "Contact update - CPR" */
   readonly clientName?: string;
   /** @default true */
   readonly enabled?: boolean | IResolvable;
@@ -46,35 +54,42 @@ export interface WorkZoneOAuthClientProps {
   readonly provider?: TerraformProvider;
 }
 
-/** Exported for constructs that take these props flat (CprUpdateSetup validates them all at once). */
-export const workZoneOAuthClientPropsSchema = z
-  .object({
-    clientId: ruledString(noWhitespace, maxLength(200)),
-    clientName: ruledString(notBlank, maxLength(200)).optional(),
-    enabled: booleanOrToken.optional(),
-    allowAccessTokenViaBrowser: booleanOrToken.optional(),
-    allowOfflineAccess: booleanOrToken.optional(),
-    requirePkce: booleanOrToken.optional(),
-    grantType: z
-      .string()
-      .refine((v) => isToken(v) || v === CPR_GRANT_TYPE, {
-        message: `must be "${CPR_GRANT_TYPE}" (client credentials): the CPR update module authenticates with client credentials; remove the prop or set it to "${CPR_GRANT_TYPE}"`,
-      })
-      .optional(),
-    user: ruledString(noWhitespace).optional(),
-    clientSecret: z
-      .custom<ClientSecret>((v) => v instanceof ClientSecret, {
-        message: 'must be a ClientSecret: ClientSecret.random(), ClientSecret.fromToken(token), ClientSecret.fromVariable() or ClientSecret.generatedByWorkZone()',
-      })
-      .refine((s) => s.suppliedValue === undefined || isToken(s.suppliedValue), {
-        message:
-          'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or use ClientSecret.random()',
-      })
-      .optional(),
-    verifyUser: z.boolean().optional(),
-    provider: providerOf('workzone').optional(),
-  })
-  .strict();
+const LITERAL_SECRET =
+  'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or use ClientSecret.random()';
+
+/**
+ * The props schema of a WorkZoneOAuthClient at `scope` (secrets are resolved in its stack). Exported for
+ * constructs that take these props flat (CprUpdateSetup validates them all at once, as `constructType`).
+ */
+export const workZoneOAuthClientPropsSchema = (scope: IConstruct, constructType = 'WorkZoneOAuthClient') =>
+  z
+    .object({
+      clientId: ruledString(noWhitespace, maxLength(200)),
+      clientName: ruledString(notBlank, maxLength(200)).optional(),
+      enabled: booleanOrToken.optional(),
+      allowAccessTokenViaBrowser: booleanOrToken.optional(),
+      allowOfflineAccess: booleanOrToken.optional(),
+      requirePkce: booleanOrToken.optional(),
+      grantType: z
+        .string()
+        .refine((v) => isToken(v) || v === CPR_GRANT_TYPE, {
+          message: `must be "${CPR_GRANT_TYPE}" (client credentials): the CPR update module authenticates with client credentials; remove the prop or set it to "${CPR_GRANT_TYPE}"`,
+        })
+        .optional(),
+      user: ruledString(noWhitespace).optional(),
+      clientSecret: z
+        .custom<ClientSecret>((v) => v instanceof ClientSecret, {
+          message: 'must be a ClientSecret: ClientSecret.random(), ClientSecret.fromToken(token), ClientSecret.fromVariable() or ClientSecret.generatedByWorkZone()',
+        })
+        .superRefine((secret, ctx) => {
+          if (typeof secret.suppliedValue !== 'string') return;
+          checkSecret(scope, constructType, secret.suppliedValue, ctx, LITERAL_SECRET);
+        })
+        .optional(),
+      verifyUser: z.boolean().optional(),
+      provider: providerOf('workzone').optional(),
+    })
+    .strict();
 
 /**
  * The WorkZone OAuth client of the CPR update module: Configurator > Global > OAuth settings > Add, as code.
@@ -94,23 +109,25 @@ export class WorkZoneOAuthClient extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkZoneOAuthClientProps) {
     super(scope, id);
-    const valid = validateProps(this, 'WorkZoneOAuthClient', workZoneOAuthClientPropsSchema, props, ['clientSecret']);
+    const valid = validateProps(this, 'WorkZoneOAuthClient', workZoneOAuthClientPropsSchema(this), props, ['clientSecret']);
     const provider = valid.provider ?? defaultProvider(this, WorkzoneProvider, 'workzone');
+    claimClientId(this, 'WorkZoneOAuthClient', provider, valid.clientId);
     const secret = (valid.clientSecret ?? ClientSecret.random()).bind(this);
-    const user = valid.user ?? CPR_BATCH_USER;
+    const user = literalText(valid.user ?? CPR_BATCH_USER);
 
     if (valid.verifyUser ?? true) {
       this.userLookup = new DataWorkzoneUser(this, 'User', { provider, initials: user });
     }
+    // Props are literal text (tokens aside): escaped here, where they enter the configuration.
     this.resource = new WorkzoneOauthClient(this, 'Client', {
       provider,
-      clientId: valid.clientId,
-      clientName: valid.clientName ?? DEFAULT_CLIENT_NAME,
+      clientId: literalText(valid.clientId),
+      clientName: literalText(valid.clientName ?? DEFAULT_CLIENT_NAME),
       enabled: valid.enabled ?? true,
       allowAccessTokenViaBrowser: valid.allowAccessTokenViaBrowser ?? false,
       allowOfflineAccess: valid.allowOfflineAccess ?? false,
       requirePkce: valid.requirePkce ?? false,
-      grantType: valid.grantType ?? CPR_GRANT_TYPE,
+      grantType: literalText(valid.grantType ?? CPR_GRANT_TYPE),
       // A reference, so the lookup is planned (and fails) before the client is touched.
       user: this.userLookup ? this.userLookup.initials : user,
       clientSecret: secret.value,

@@ -28,3 +28,34 @@ export function errorOf(fn: () => unknown): string {
 }
 
 export { App };
+
+/**
+ * A model of terraform's template reading for the strings the constructs write: escapes, and interpolations
+ * of `var.NAME` or of a quoted string without escapes (`${"$"}`). Anything else throws. Scans left to right
+ * taking the longest token at each position, as HCL's scanner does (`$$${` is `$` then `$${`).
+ */
+export function evaluateTemplate(text: string, vars: Record<string, string>): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const rest = text.slice(i);
+    if (rest.startsWith('$${') || rest.startsWith('%%{')) {
+      out += rest.slice(1, 3);
+      i += 3;
+      continue;
+    }
+    if (rest.startsWith('%{')) throw new Error(`a directive in ${JSON.stringify(text)}`);
+    if (rest.startsWith('${')) {
+      const m = /^\$\{(?:var\.([A-Za-z_][A-Za-z0-9_-]*)|"([^"\\{]*)")\}/.exec(rest);
+      if (!m) throw new Error(`an interpolation this model does not read: ${JSON.stringify(rest.slice(0, 30))}`);
+      if (m[1] !== undefined && !(m[1] in vars)) throw new Error(`no variable ${m[1]}`);
+      out += m[1] !== undefined ? vars[m[1]] : m[2];
+      i += m[0].length;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+/** What terraform makes of a string in cdk.tf.json that should hold literal text only (no variables). */
+export const literalTemplateValue = (text: string): string => evaluateTemplate(text, {});

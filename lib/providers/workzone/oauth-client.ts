@@ -6,11 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { backoffMs, sleep } from '../http';
-import { DiagnosticError, Unknown, type Context, type ObjectValue, type PrivateData, type ResourceDefinition } from '../plugin/types';
+import { DiagnosticError, Unknown, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
 import { ClientExistsError, hashClientSecret, OutcomeUnknownError, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
+import { newOwnerId, ownerOf, ownershipOf, type OwnedPrivate } from './ownership';
 
-/** Private state: hash of the last write-only secret sent, to detect a change made in WorkZone. */
-interface Private extends PrivateData {
+/**
+ * Private state: hash of the last write-only secret sent, to detect a change made in WorkZone; the
+ * object's owner id, to tell its operations from another resource's with the same client id (ownership.ts).
+ */
+interface Private extends OwnedPrivate {
   woHash?: string;
 }
 
@@ -57,6 +61,13 @@ const MAX_CREATE_ATTEMPTS = 10;
 type CreateInput = OAuthClientProps & { readonly clientId: string; readonly clientSecret?: string };
 
 /**
+ * The advice to import, worded so that it never makes a second owner: a client that another resource
+ * (in this configuration or another) manages must not be imported again.
+ */
+const IMPORT_ONCE = (clientId: string) =>
+  `Unless another Terraform resource (in this or another configuration) manages it, import it with \`terraform import <resource address> ${clientId}\``;
+
+/**
  * Creates the client so that one resource never makes two clients, nor loses one. After a failure whose
  * outcome is unknown (5xx, timeout or dropped connection after the request was sent) it looks the client
  * up before trying again. A client that is already there (409, or found by that look-up) is adopted only
@@ -68,6 +79,7 @@ async function createIdempotently(client: WorkZoneClient, input: CreateInput, ct
   let ambiguous: OutcomeUnknownError | undefined;
   for (let attempt = 1; ; attempt++) {
     let failure: OutcomeUnknownError | ClientExistsError;
+    ownershipOf(client).beforeCreate(input.clientId);
     try {
       return await client.createClient(input);
     } catch (error) {
@@ -94,18 +106,20 @@ async function adoptOrRefuse(
   ctx: Context,
 ): Promise<{ client: OAuthClient }> {
   const { clientId, clientSecret } = input;
+  // A client another resource of this run owns is never adopted, whatever its secret (ownership.ts).
+  ownershipOf(client).beforeCreate(clientId);
   const provenOurs = clientSecret !== undefined && found.client.clientSecretHash === hashClientSecret(clientSecret);
   if (!provenOurs) {
     if (ambiguous) {
       throw new DiagnosticError(
         `OAuth client "${clientId}" may have been created by this apply, but Terraform cannot prove it`,
-        `The request failed after it was sent (${ambiguous.message}). Import it with \`terraform import <resource address> ${clientId}\` and set its secret again, or delete it in WorkZone and apply again.`,
+        `The request failed after it was sent (${ambiguous.message}). ${IMPORT_ONCE(clientId)} and set its secret again, or delete it in WorkZone and apply again.`,
         ['client_id'],
       );
     }
     throw new ClientExistsError(
       `OAuth client "${clientId}" already exists in WorkZone`,
-      `Import it with \`terraform import <resource address> ${clientId}\`, or choose another client_id. ` +
+      `${IMPORT_ONCE(clientId)}, or choose another client_id. ` +
         (clientSecret === undefined
           ? 'Terraform cannot tell whether an earlier, interrupted apply created it: WorkZone generated its secret, which only that apply saw.'
           : 'It does not carry the secret in the configuration, so Terraform does not take it over.'),
@@ -145,7 +159,12 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     }
   },
 
-  plan({ prior, planned, config }) {
+  plan({ prior, planned, config, priorPrivate, client }) {
+    const clientId = planned.client_id;
+    // One owner per client (ownership.ts). A replacement to another client_id claims it in its second plan.
+    if (client && typeof clientId === 'string' && (prior === null || prior.client_id === clientId)) {
+      ownershipOf(client).plan(clientId, ownerOf(priorPrivate, clientId, prior !== null), prior === null ? 'creates' : 'manages');
+    }
     // A generated secret lost from state (drift in WorkZone, or import): plan a new one rather than keep null.
     const wantsGenerated = config.client_secret === null && config.client_secret_wo === null;
     if (prior && wantsGenerated && prior.client_secret === null) return { planned: { ...planned, client_secret: Unknown } };
@@ -160,20 +179,24 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     const supplied = woSecret ?? (typeof planned.client_secret === 'string' ? planned.client_secret : undefined);
     const created = await createIdempotently(client, { clientId, ...props(planned), clientSecret: supplied }, ctx);
     const secret = woSecret !== null ? null : (supplied ?? created.generatedSecret ?? null);
-    const priv: Private = woSecret !== null ? { woHash: hashClientSecret(woSecret) } : {};
+    const priv: Private = { owner: newOwnerId(), ...(woSecret !== null ? { woHash: hashClientSecret(woSecret) } : {}) };
     return { state: stateOf(created.client, secret, planned.client_secret_wo_version), private: priv };
   },
 
   async read({ state, private: priv, client }) {
-    const found = await client.getClient(state.client_id as string);
-    if (!found) return null;
+    const clientId = state.client_id as string;
+    const found = await client.getClient(clientId);
+    if (!found) return null; // gone: terraform plans a create, which claims it then
+    // Objects written before owner ids get one now; the plan that follows sees it (ownership.ts).
+    const owned: Private = { ...(priv as Private | undefined), owner: (priv as Private | undefined)?.owner ?? newOwnerId() };
+    ownershipOf(client).read(clientId, owned.owner!);
     let secret = state.client_secret as string | null;
     let woVersion = state.client_secret_wo_version;
     // Secret changed in WorkZone: forget it, so the next plan sets it again.
     if (secret !== null && secretChanged(found.client, secret)) secret = null;
     const woHash = (priv as Private | undefined)?.woHash;
     if (woHash !== undefined && typeof found.client.clientSecretHash === 'string' && found.client.clientSecretHash !== woHash) woVersion = null;
-    return { state: stateOf(found.client, secret, woVersion), private: priv };
+    return { state: stateOf(found.client, secret, woVersion), private: owned };
   },
 
   async update({ prior, planned, config, private: priv, client }) {
@@ -192,7 +215,7 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
       // like a secret changed in WorkZone at the next read.
       if (versionChanged || switched) {
         newSecret = woSecret;
-        nextPriv = { woHash: hashClientSecret(woSecret) };
+        nextPriv = { ...nextPriv, woHash: hashClientSecret(woSecret) };
       }
     } else if (planned.client_secret === Unknown) {
       newSecret = generateSecret();
@@ -218,6 +241,7 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
   },
 
   async import({ id, client }, ctx) {
+    ownershipOf(client).beforeImport(id);
     const found = await client.getClient(id);
     if (!found) {
       throw new DiagnosticError(`WorkZone has no OAuth client "${id}"`, 'Import takes the client id, as shown in Configurator > Global > OAuth settings.');
@@ -226,7 +250,7 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
       `The secret of OAuth client "${id}" cannot be read back from WorkZone`,
       'Set client_secret (or client_secret_wo with client_secret_wo_version) to the current secret in your configuration; otherwise the next apply sets a new generated secret.',
     );
-    return { state: stateOf(found.client, null, null) };
+    return { state: stateOf(found.client, null, null), private: { owner: newOwnerId() } satisfies Private };
   },
 };
 

@@ -100,7 +100,7 @@ describe('create whose outcome is unknown', () => {
     const planned = object({ client_secret_wo_version: 1 });
     const result = await resource.create({ planned, config: { ...planned, client_secret_wo: SECRET }, client }, context());
     expect(result.state).toMatchObject({ client_secret: null, client_secret_wo: null, client_secret_wo_version: 1 });
-    expect(result.private).toEqual({ woHash: hashClientSecret(SECRET) });
+    expect(result.private).toEqual({ owner: expect.any(String), woHash: hashClientSecret(SECRET) });
   });
 
   it('refuses when the client exists with another secret (someone else created it): names import', async () => {
@@ -108,7 +108,7 @@ describe('create whose outcome is unknown', () => {
     const planned = object({ client_secret: SECRET });
     const err = await rejection(resource.create({ planned, config: planned, client }, context()));
     expect(err.summary).toBe('OAuth client "cpr-update" may have been created by this apply, but Terraform cannot prove it');
-    expect(err.detail).toContain('terraform import <resource address> cpr-update');
+    expect(err.detail).toContain('Unless another Terraform resource (in this or another configuration) manages it, import it with `terraform import <resource address> cpr-update`');
     expect(err.attribute).toEqual(['client_id']);
     expect(err.message).not.toContain(SECRET);
   });
@@ -174,7 +174,7 @@ describe('write-only secret across updates', () => {
       context(),
     );
     expect(wz.data.getClient('cpr-update')).toMatchObject({ ClientName: 'Renamed', ClientSecretHash: hashClientSecret(SECRET) });
-    expect(updated.private).toEqual({ woHash: hashClientSecret(SECRET) });
+    expect(updated.private).toEqual({ owner: created.private!.owner, woHash: hashClientSecret(SECRET) });
     const read = await resource.read({ state: updated.state, private: updated.private, client }, context());
     expect(read!.state.client_secret_wo_version).toBe(1); // no drift
   });
@@ -198,4 +198,126 @@ describe('import', () => {
     const err = await rejection(resource.import!({ id: 'nope', client }, context()));
     expect(err.summary).toBe('WorkZone has no OAuth client "nope"');
   });
+});
+
+describe('one owner per client within one provider configuration and run (ownership.ts)', () => {
+  const TWO_OWNERS = 'OAuth client "cpr-update" would have two owners';
+  /** The plan hook as the runtime calls it for a create (prior null, no private state yet). */
+  const planCreate = (planned: ObjectValue, c = client) => resource.plan!({ prior: null, planned, config: planned, priorPrivate: undefined, client: c }, context());
+  const thrown = (fn: () => unknown): DiagnosticError => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DiagnosticError);
+      return error as DiagnosticError;
+    }
+    throw new Error('expected a DiagnosticError');
+  };
+
+  it('two resources planning to create one client_id: the second plan fails, on client_id, without advising import', () => {
+    for (const secret of [{ client_secret: SECRET }, { client_secret: Unknown }] as Partial<ObjectValue>[]) {
+      const fresh = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+      planCreate(object(secret), fresh);
+      const err = thrown(() => planCreate(object(secret), fresh));
+      expect(err.summary).toBe(TWO_OWNERS);
+      expect(err.detail).toContain('also creates client_id "cpr-update"');
+      expect(err.detail).not.toContain('terraform import');
+      expect(err.attribute).toEqual(['client_id']);
+      fresh.close();
+    }
+  });
+
+  it('a resource in state and a new one with its client_id: refused in whichever order terraform sends them', async () => {
+    const created = await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context());
+    const runs = [
+      (c: WorkZoneClient) => resource.plan!({ prior: created.state, planned: created.state, config: created.state, priorPrivate: created.private, client: c }, context()),
+      (c: WorkZoneClient) => planCreate(object({ client_secret: SECRET }), c),
+    ];
+    for (const order of [runs, [...runs].reverse()]) {
+      const run = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }); // a new provider process
+      order[0](run);
+      expect(thrown(() => order[1](run)).summary).toBe(TWO_OWNERS);
+      run.close();
+    }
+  });
+
+  it('a refresh of the one in state and the plan of the new one: refused in either order; two in state still refresh (destroy works)', async () => {
+    const created = await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context());
+    const run1 = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+    planCreate(object({ client_secret: SECRET }), run1);
+    const readErr = await rejection(resource.read({ state: created.state, private: created.private, client: run1 }, context()));
+    expect(readErr.summary).toBe(TWO_OWNERS);
+    expect(readErr.detail).toContain('`moved` block');
+    run1.close();
+
+    const run2 = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+    await resource.read({ state: created.state, private: created.private, client: run2 }, context());
+    expect(thrown(() => planCreate(object({ client_secret: SECRET }), run2)).summary).toBe(TWO_OWNERS);
+    run2.close();
+
+    const run3 = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+    const twin = { ...created.private, owner: 'another-object' }; // a second object with this client in state (an import)
+    await resource.read({ state: created.state, private: created.private, client: run3 }, context());
+    await resource.read({ state: created.state, private: twin, client: run3 }, context());
+    // ... but a plan says so.
+    expect(thrown(() => resource.plan!({ prior: created.state, planned: created.state, config: created.state, priorPrivate: twin, client: run3 }, context())).detail).toContain(
+      'already manages client_id "cpr-update"',
+    );
+    run3.close();
+  });
+
+  it('one resource replaced (two plans, the second with a null prior and its private state) is one owner', async () => {
+    const created = await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context());
+    const run = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+    await resource.read({ state: created.state, private: created.private, client: run }, context());
+    resource.plan!({ prior: created.state, planned: created.state, config: created.state, priorPrivate: created.private, client: run }, context());
+    resource.plan!({ prior: null, planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), priorPrivate: created.private, client: run }, context());
+    run.close();
+  });
+
+  it('objects written before owner ids get one at the next refresh, keeping the rest of their private state', async () => {
+    const created = await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context());
+    const read = await resource.read({ state: created.state, private: { woHash: 'h' }, client }, context());
+    expect(read!.private).toEqual({ woHash: 'h', owner: expect.any(String) });
+  });
+
+  it('a create neither sends its request nor adopts when another resource claims the client in this run', async () => {
+    wz.data.createClient(stored('cpr-update', SECRET)); // as an interrupted apply leaves it: adoptable by its secret
+    planCreate(object({ client_secret: SECRET }));
+    thrown(() => planCreate(object({ client_secret: SECRET })));
+    const err = await rejection(resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context()));
+    expect(err.summary).toBe(TWO_OWNERS);
+    expect(err.detail).toContain('neither creates nor adopts');
+    expect(wz.data.listClients()).toHaveLength(1);
+  });
+
+  it('a single owner still adopts what an interrupted apply left (the plan ran first, as terraform does)', async () => {
+    wz.data.createClient(stored('cpr-update', SECRET));
+    planCreate(object({ client_secret: SECRET }));
+    const ctx = context();
+    await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, ctx);
+    expect(ctx.diagnostics).toEqual([expect.objectContaining({ summary: 'Adopted the existing OAuth client "cpr-update"' })]);
+  });
+
+  it('an import of a client another resource of the run manages is refused', async () => {
+    wz.data.createClient(stored('cpr-update', SECRET));
+    planCreate(object({ client_secret: SECRET }));
+    expect((await rejection(resource.import!({ id: 'cpr-update', client }, context()))).summary).toBe(TWO_OWNERS);
+  });
+
+  it('another provider configuration (another configured client) is another registry', () => {
+    const other = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+    planCreate(object({}));
+    planCreate(object({}), other);
+    other.close();
+  });
+});
+
+it('a client deleted outside terraform is re-created by its own resource: the refresh that finds it gone claims nothing', async () => {
+  const created = await resource.create({ planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), client }, context());
+  wz.data.deleteClient('cpr-update');
+  const run = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password });
+  expect(await resource.read({ state: created.state, private: created.private, client: run }, context())).toBeNull();
+  resource.plan!({ prior: null, planned: object({ client_secret: SECRET }), config: object({ client_secret: SECRET }), priorPrivate: undefined, client: run }, context());
+  run.close();
 });
