@@ -168,7 +168,7 @@ export class HttpClient {
         const code = (err as NodeJS.ErrnoException).code;
         const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
         throw new HttpRequestError(
-          `${name('caFile')}: cannot read the CA file ${options.caFile} (${code ? `${code}: ` : ''}${why})`,
+          `cannot read the CA file ${options.caFile} (${code ? `${code}: ` : ''}${why}); check ${name('caFile')}`,
           'config', '', '', 0, undefined, code, undefined, name('caFile'),
         );
       }

@@ -314,7 +314,7 @@ describe('HttpClient without a server', () => {
 
   test('bad options and URLs are refused clearly', async () => {
     expect(() => new HttpClient({ timeoutMs: -1 })).toThrow(/timeoutMs must be a positive number/);
-    expect(() => new HttpClient({ caFile: '/nonexistent/ca.pem' })).toThrow(/^caFile: cannot read the CA file \/nonexistent\/ca\.pem \(ENOENT: no such file\)$/);
+    expect(() => new HttpClient({ caFile: '/nonexistent/ca.pem' })).toThrow(/^cannot read the CA file \/nonexistent\/ca\.pem \(ENOENT: no such file\); check caFile$/);
     // The error names the setting to fix, in the caller's words: no matching on message text.
     const named = { settingNames: { caFile: 'ca_file', timeoutMs: 'request_timeout_seconds' } };
     expect(() => new HttpClient({ ...named, caFile: '/nonexistent/ca.pem' })).toThrow(expect.objectContaining({ kind: 'config', setting: 'ca_file' }));

@@ -89,15 +89,19 @@ export interface DataSourceDefinition<Client> {
   read(req: { config: ObjectValue; client: Client }, ctx: Context): Promise<ObjectValue>;
 }
 
+/** Provider settings read from the environment: attribute name → the variable it came from. Others came from the configuration (or a default). */
+export type SettingSources = Readonly<Record<string, string>>;
+
 export interface ProviderDefinition<Client> {
   readonly schema: ProviderSchema;
   /** Cross-field checks of the provider config beyond per-attribute rules. */
   validate?(config: ObjectValue, ctx: Context): void;
   /**
    * Builds the API client from the provider config, with env fallbacks and defaults already applied.
-   * Throw a DiagnosticError naming the setting to fix for missing or wrong settings.
+   * Throw a DiagnosticError naming the setting to fix for missing or wrong settings; `fromEnv` says which
+   * settings came from environment variables, so that the error names what the user set.
    */
-  configure(config: ObjectValue, ctx: Context): Promise<Client>;
+  configure(config: ObjectValue, ctx: Context, fromEnv?: SettingSources): Promise<Client>;
   readonly resources: { readonly [type: string]: ResourceDefinition<Client> };
   readonly dataSources: { readonly [type: string]: DataSourceDefinition<Client> };
 }
