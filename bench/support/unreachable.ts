@@ -148,7 +148,7 @@ export async function applyKilledMidway(options: {
   const wz = await startWorkZoneEmulator({ port: 0, faults: { latencyMs: options.latencyMs } });
   let closed = false;
   try {
-    await options.prepare(wz.url, wz);
+    await options.prepare(wz.url, { username: wz.username, password: wz.password });
     let killedAt: bigint | undefined;
     let createdBeforeKill = 0;
     const watch = setInterval(() => {

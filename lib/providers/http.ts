@@ -218,7 +218,8 @@ export class HttpClient {
         const verdict = this.reachability.verdict(url.origin);
         if (verdict) throw unreachable(verdict, attempt - 1);
         const attemptStarted = Date.now();
-        const outcome = await this.attempt(method, url, req, repeatable, server.down);
+        const attempted = server.attempt();
+        const outcome = await this.attempt(method, url, req, repeatable, server.down).finally(attempted);
         const elapsed = Date.now() - started;
         let what: string;
         let status: number | undefined;
@@ -243,7 +244,6 @@ export class HttpClient {
         } else {
           const { error, connected } = outcome;
           code = error.code ?? 'UNKNOWN';
-          this.options.log?.debug('http failure', { method, url: shown, code, attempt, elapsedMs: elapsed });
           if (code === DOWN_CODE) {
             // Taken as down while this attempt was in flight: a request not safe to repeat may have arrived.
             const down = this.reachability.verdict(url.origin)!;
@@ -252,6 +252,7 @@ export class HttpClient {
             }
             throw unreachable(down, attempt);
           }
+          this.options.log?.debug('http failure', { method, url: shown, code, attempt, elapsedMs: elapsed });
           if (TLS_CODE.test(code)) {
             throw fail(`failed: ${tlsReason(error, url.host)}: TLS certificate not accepted (${code}); ${tlsHint(code)}`, 'tls', attempt, undefined, code);
           }

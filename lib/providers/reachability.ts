@@ -54,6 +54,8 @@ interface Server {
   verdict?: Verdict;
   /** Requests under way (retrying or in flight). */
   active: number;
+  /** Attempts in flight. */
+  inFlight: number;
   /** Aborted with the verdict: wakes waiting requests and ends attempts in flight. */
   readonly down: AbortController;
 }
@@ -65,13 +67,17 @@ export class Reachability {
   constructor(private readonly o: ReachabilityOptions) {}
 
   /** A request to `origin` starts; call `end()` when it is over. */
-  begin(origin: string): { readonly id: number; readonly down: AbortSignal; end(): void } {
+  begin(origin: string): { readonly id: number; readonly down: AbortSignal; attempt(): () => void; end(): void } {
     const server = this.server(origin);
     server.active++;
     let ended = false;
     return {
       id: ++this.nextRequest,
       down: server.down.signal,
+      attempt: () => {
+        server.inFlight++;
+        return () => server.inFlight--;
+      },
       end: () => {
         if (!ended) server.active--;
         ended = true;
@@ -134,7 +140,8 @@ export class Reachability {
   private judge(origin: string, server: Server, streak: Streak): Verdict {
     clearTimeout(streak.timer);
     const seconds = ((Date.now() - streak.since) / 1000).toFixed(1);
-    const tries = `${streak.attempts} attempt(s) by ${streak.requests.size} request(s)`;
+    // Attempts still in flight are cut short by this verdict: they count as tried too.
+    const tries = `${streak.attempts + server.inFlight} attempt(s) by ${streak.requests.size} request(s)`;
     const message = streak.refused
       ? `${origin} refused every connection for ${seconds} s (${tries}; last: ${streak.lastFailure}); a refused connection is retried for ${this.o.describeBudget(true)}, then the server is taken as down for the rest of this run`
       : `${origin} did not answer for ${seconds} s (${tries}; last: ${streak.lastFailure}); after ${this.o.describeBudget(false)}, the server is taken as down for the rest of this run`;
@@ -147,7 +154,7 @@ export class Reachability {
 
   private server(origin: string): Server {
     let server = this.servers.get(origin);
-    if (!server) this.servers.set(origin, (server = { active: 0, down: new AbortController() }));
+    if (!server) this.servers.set(origin, (server = { active: 0, inFlight: 0, down: new AbortController() }));
     return server;
   }
 }

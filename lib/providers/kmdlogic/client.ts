@@ -100,8 +100,8 @@ export class KmdLogicClient {
       await this.tokens.get();
     } catch (err) {
       if (!(err instanceof KmdLogicError) || err.kind !== 'credentials') throw err;
-      const inConfig = ['client_secret', 'client_id'].find((setting) => !this.o.fromEnv?.[setting]);
-      throw new KmdLogicError(err.kind, err.summary, err.detail, err.status, inConfig ? [inConfig] : undefined);
+      // A secret set in the configuration: terraform shows its line. From the environment: the message says which.
+      throw new KmdLogicError(err.kind, err.summary, err.detail, err.status, this.o.fromEnv?.client_secret ? undefined : ['client_secret']);
     }
   }
 
