@@ -68,7 +68,7 @@ describe('a wrong KMD Logic client secret', () => {
     expect(error.summary).toBe('KMD Logic rejected the client credentials: check client_id / client_secret');
     // Raised by the provider configuration, on the line that sets the secret: the variable the user sets.
     expect(error.address).toMatch(/^provider\["workzone-cpr\.local\/cpr\/kmdlogic"\]\./);
-    expect(error.snippet?.code.trim()).toBe('"client_secret": "${var.test_kmd_logic_client_secret}",');
+    expect(error.snippet?.code).toContain('"client_secret": "${var.test_kmd_logic_client_secret}"');
     expect(error.detail).toContain(`refused client_id ${logic.clientId} with its secret (HTTP 401 invalid_client)`);
     expect(error.detail).toContain('client_id and client_secret are set in the provider configuration: correct them there (for `client_secret = var.NAME`, the value of variable NAME, such as TF_VAR_NAME in a pipeline)');
     expect(output).not.toContain(wrong);
