@@ -209,12 +209,11 @@ export class HttpClient {
       new HttpRequestError(`${method} ${shown} ${message}`, kind, method, shown, attempts, status, code, response);
     const unreachable = (verdict: Verdict, attempts: number) => fail(`failed: ${verdict.message}`, 'unreachable', attempts, undefined, verdict.code);
 
-    const known = this.reachability.verdict(url.origin);
-    if (known) throw unreachable(known, 0);
     const server = this.reachability.begin(url.origin);
     try {
       for (let attempt = 1; ; attempt++) {
         if (req.signal?.aborted) throw fail(`aborted after ${attempt - 1} attempt(s)`, 'aborted', attempt - 1);
+        // Judged down (before this request, or while it waited): not sent.
         const verdict = this.reachability.verdict(url.origin);
         if (verdict) throw unreachable(verdict, attempt - 1);
         const attemptStarted = Date.now();

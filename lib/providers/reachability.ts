@@ -10,6 +10,7 @@
  * timeouts and dropped connections get. One failure is never a verdict: a server that answers again
  * within the budget is used as before.
  */
+import { setMaxListeners } from 'node:events';
 
 export interface ReachabilityOptions {
   /** Budget of a streak of timeouts or dropped connections. */
@@ -154,7 +155,12 @@ export class Reachability {
 
   private server(origin: string): Server {
     let server = this.servers.get(origin);
-    if (!server) this.servers.set(origin, (server = { active: 0, inFlight: 0, down: new AbortController() }));
+    if (!server) {
+      server = { active: 0, inFlight: 0, down: new AbortController() };
+      // Every request and attempt in flight listens to it: terraform's parallelism of 10 is no leak.
+      setMaxListeners(0, server.down.signal);
+      this.servers.set(origin, server);
+    }
     return server;
   }
 }

@@ -277,6 +277,26 @@ describe('HttpClient without a server', () => {
     await new Promise((r) => revived!.close(r));
   });
 
+  test('one slow endpoint of a server that answers otherwise is no verdict: only that request gives up', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url !== '/slow') res.end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const client = new HttpClient({ ...fast, timeoutMs: 200, retryMaxMs: 1000 });
+    let answered = 0;
+    const others = setInterval(() => void client.request({ method: 'GET', url: `${base}/ok` }).then(() => answered++), 100);
+    const err = await caught(client.request({ method: 'GET', url: `${base}/slow` }));
+    clearInterval(others);
+    expect(answered).toBeGreaterThan(3);
+    expect(err.kind).toBe('gave-up');
+    expect(err.code).toBe('ETIMEDOUT');
+    expect((await client.request({ method: 'GET', url: `${base}/ok` })).status).toBe(200);
+    client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
   describe('a server that accepts connections and never answers', () => {
     let silent: Awaited<ReturnType<typeof silentServer>>;
     beforeEach(async () => (silent = await silentServer()));
