@@ -156,4 +156,21 @@ describe('KMD Logic down from the start', () => {
       expect(text).toContain('Check the provider setting token_url');
     }
   });
+
+  it('credentials from the environment (no provider block): 50 configurations end in seconds, each with the one verdict', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const { client_id, client_secret, token_url, api_url } = logicSettings(url) as Record<string, string>;
+    const hcl = logicConfigurationsHcl(bundles, 50, {}).replace(/provider "kmdlogic" \{\n\n\}\n/, '');
+    const w = harness.workdir(
+      { 'main.tf': hcl },
+      { KMDLOGIC_CLIENT_ID: client_id, KMDLOGIC_CLIENT_SECRET: client_secret, KMDLOGIC_TOKEN_URL: token_url, KMDLOGIC_API_URL: api_url },
+    );
+    await w.init();
+    const run = await timedTerraform(w.dir, APPLY, w.env);
+    console.log(`KMD Logic refused, settings from the environment, apply of 50 configurations: ${run.seconds.toFixed(1)} s, ${run.errors.length} errors`);
+    expect(run.code).toBe(1);
+    expect(run.seconds).toBeLessThan(REFUSED_BOUND_S);
+    expect(run.errors.length).toBeGreaterThan(0);
+    expect(new Set(run.errors)).toEqual(new Set(['KMD Logic is unreachable (could not get an access token)']));
+  });
 });

@@ -22,14 +22,18 @@ export const kmdlogicProvider: ProviderDefinition<KmdLogicClient> = {
       fromEnv,
       ...httpSettings(config, ctx, 'KMD Logic'),
     });
-    // One token request now: wrong credentials fail here, where terraform shows the line that sets them, and
-    // an unreachable KMD Logic fails once for the run instead of once per resource. (`terraform validate`
-    // does not configure providers, so it stays offline.)
-    try {
-      await client.verifyCredentials();
-    } catch (err) {
-      client.close();
-      throw err;
+    // When the configuration sets the credentials, get a token now: wrong ones fail here, where terraform shows
+    // the line that sets them, and an unreachable KMD Logic fails once, before any resource. When both
+    // come from the environment there may be no provider block, and terraform adds a misleading "requires
+    // explicit configuration" error to any error here: the first call checks them, naming the variables.
+    // (`terraform validate` does not configure providers, so it stays offline.)
+    if (!fromEnv?.client_id || !fromEnv?.client_secret) {
+      try {
+        await client.verifyCredentials();
+      } catch (err) {
+        client.close();
+        throw err;
+      }
     }
     return client;
   },

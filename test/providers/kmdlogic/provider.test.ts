@@ -1,7 +1,8 @@
 /**
- * The kmdlogic provider's configure: one token request proves the credentials, so that wrong ones fail the
- * provider configuration (where terraform shows the line that sets client_secret) and say where the user
- * set them; the token is reused by the calls that follow; an unreachable KMD Logic fails here, once.
+ * The kmdlogic provider's configure: when the configuration sets the credentials, one token request proves
+ * them, so that wrong ones fail the provider configuration (where terraform shows the line that sets
+ * client_secret) and say where the user set them; the token is reused by the calls that follow; an
+ * unreachable KMD Logic fails here, once.
  */
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../../lib/emulators/kmdlogic';
 import { KmdLogicError } from '../../../lib/providers/kmdlogic/client';
@@ -58,10 +59,16 @@ test('a wrong secret from KMDLOGIC_CLIENT_SECRET: the error names the variable, 
   expect(error.detail).toContain('client_secret comes from the environment: correct KMDLOGIC_CLIENT_SECRET');
 });
 
-test('both from the environment: both variables are named', async () => {
-  const error = await configureError({ client_secret: 'Wrong-Secret-123' }, { client_id: 'KMDLOGIC_CLIENT_ID', client_secret: 'KMDLOGIC_CLIENT_SECRET' });
-  expect(error.detail).toContain('client_id and client_secret come from the environment: correct KMDLOGIC_CLIENT_ID and KMDLOGIC_CLIENT_SECRET');
-  expect(error.detail).not.toContain('provider configuration');
+test('both from the environment (maybe no provider block): checked by the first call, which names both variables', async () => {
+  const fromEnv = { client_id: 'KMDLOGIC_CLIENT_ID', client_secret: 'KMDLOGIC_CLIENT_SECRET' };
+  const before = e.stats();
+  const client = await kmdlogicProvider.configure(config({ client_secret: 'Wrong-Secret-123' }), context().ctx, fromEnv);
+  expect(e.stats().tokenRequests).toBe(before.tokenRequests);
+  const error = await client.listConfigurations(e.subscriptionId).catch((x: unknown) => x);
+  client.close();
+  expect(error).toMatchObject({ kind: 'credentials', attribute: undefined });
+  expect((error as KmdLogicError).detail).toContain('client_id and client_secret come from the environment: correct KMDLOGIC_CLIENT_ID and KMDLOGIC_CLIENT_SECRET');
+  expect((error as KmdLogicError).detail).not.toContain('provider configuration');
 });
 
 test('an unreachable token endpoint fails the configuration, naming token_url', async () => {
