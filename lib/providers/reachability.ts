@@ -27,8 +27,6 @@ export interface Verdict {
   readonly origin: string;
   /** Node error code of the last failure, e.g. ECONNREFUSED, ETIMEDOUT. */
   readonly code: string;
-  /** Refused connections only (nothing listens), as opposed to timeouts or dropped connections. */
-  readonly refused: boolean;
   /** What was tried, naming the budget that ran out; no method, path or secret. */
   readonly message: string;
 }
@@ -143,10 +141,12 @@ export class Reachability {
     const seconds = ((Date.now() - streak.since) / 1000).toFixed(1);
     // Attempts still in flight are cut short by this verdict: they count as tried too.
     const tries = `${streak.attempts + server.inFlight} attempt(s) by ${streak.requests.size} request(s)`;
+    const refusing = streak.lastCode === 'ECONNREFUSED';
     const message = streak.refused
-      ? `${origin} refused every connection for ${seconds} s (${tries}; last: ${streak.lastFailure}); a refused connection is retried for ${this.o.describeBudget(true)}, then the server is taken as down for the rest of this run`
+      ? `${origin} ${refusing ? 'refused every connection' : 'could not be reached'} for ${seconds} s (${tries}; last: ${streak.lastFailure}); ` +
+        `${refusing ? 'a refused connection' : 'a server that cannot be reached'} is retried for ${this.o.describeBudget(true)}, then the server is taken as down for the rest of this run`
       : `${origin} did not answer for ${seconds} s (${tries}; last: ${streak.lastFailure}); after ${this.o.describeBudget(false)}, the server is taken as down for the rest of this run`;
-    const verdict: Verdict = { origin, code: streak.lastCode, refused: streak.refused, message };
+    const verdict: Verdict = { origin, code: streak.lastCode, message };
     server.verdict = verdict;
     this.o.log?.warn?.(`${origin} taken as down: ${message}`, { origin });
     server.down.abort();
