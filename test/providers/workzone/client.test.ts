@@ -87,6 +87,14 @@ describe('WorkZoneClient against the emulator', () => {
     expect(err.attribute).toEqual(['user']);
   });
 
+  test('a body WorkZone finds too large (HTTP 413) says so, without the secret', async () => {
+    const huge = 'Too-Long-Secret-'.repeat(2 * 1024 * 1024 / 16);
+    const err = await diag(client.createClient({ clientId: 'huge', ...CPR, clientSecret: huge }));
+    expect(err.summary).toBe('WorkZone refused creating OAuth client "huge": the request is too large (HTTP 413)');
+    expect(err.detail).toMatch(/limits the size of a request body; check the values sent, such as client_secret\.$/);
+    expect(err.message).not.toContain('Too-Long-Secret');
+  });
+
   test('getUser: seeded user, missing user', async () => {
     expect(await client.getUser('CPRBATCHUSER')).toEqual({ id: '1001', initials: 'CPRBATCHUSER', name: 'Captia CPR batch afvikler', active: true });
     expect(await client.getUser('NOBODY')).toBeNull();
