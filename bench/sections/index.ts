@@ -6,5 +6,6 @@ import { reattachSection } from './reattach';
 import { scaleSection } from './scale';
 import { startupSection } from './startup';
 import { synthSection } from './synth';
+import { unreachableSection } from './unreachable';
 
-export const SECTIONS: readonly Section[] = [synthSection, startupSection, librariesSection, scaleSection, latencySection, reattachSection];
+export const SECTIONS: readonly Section[] = [synthSection, startupSection, librariesSection, scaleSection, latencySection, reattachSection, unreachableSection];

@@ -53,7 +53,7 @@ export interface KmdlogicProviderConfig {
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. Defaults to `120`.
+   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most. Defaults to `120`.
    * @default 120
    * Terraform attribute `retry_max_seconds`.
    */

@@ -63,7 +63,7 @@ export interface WorkzoneProviderConfig {
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. Defaults to `120`.
+   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most. Defaults to `120`.
    * @default 120
    * Terraform attribute `retry_max_seconds`.
    */
@@ -189,7 +189,7 @@ export interface WorkzoneOauthClientConfig extends cdktf.TerraformMetaArguments 
    */
   readonly user?: string;
   /**
-   * Client secret. Supply one (at least 16 characters), or leave it out and WorkZone generates one, returned once and kept in state. Removing it from the configuration later keeps the current secret (as WorkZone does); use `terraform apply -replace` for a new generated one. Conflicts with `client_secret_wo`.
+   * Client secret. Supply one (16 to 4000 characters), or leave it out and WorkZone generates one, returned once and kept in state. Removing it from the configuration later keeps the current secret (as WorkZone does); use `terraform apply -replace` for a new generated one. Conflicts with `client_secret_wo`.
    * Sensitive.
    * Terraform attribute `client_secret`.
    */

@@ -1,10 +1,45 @@
 /**
  * Provider settings shared by our providers (ca_file, insecure_skip_verify, request_timeout_seconds,
- * retry_max_seconds) turned into the options their API clients take, plus the two checks every
- * configure needs: connection settings known at plan time, and a loud warning while TLS checks are off.
+ * retry_max_seconds) turned into the options their API clients take, the HTTP client built from them
+ * (its errors name these settings), plus the two checks every configure needs: connection settings known
+ * at plan time, and a loud warning while TLS checks are off.
  */
-import type { HttpLog } from './http';
+import { HttpClient, HttpRequestError, type HttpClientOptions, type HttpLog, type HttpSetting } from './http';
 import { DiagnosticError, Unknown, type Context, type ObjectValue } from './plugin/types';
+
+/** The provider setting behind each HTTP client option a user sets. */
+export const HTTP_SETTING_NAMES: Readonly<Record<HttpSetting, string>> = {
+  caFile: 'ca_file',
+  timeoutMs: 'request_timeout_seconds',
+  retryMaxMs: 'retry_max_seconds',
+};
+
+/**
+ * The HTTP client of a provider's API client, from the shared settings (defaults: 30 s per request, 120 s
+ * of retries); `tuning` overrides (tests: short backoffs). A wrong setting (an unreadable ca_file) is a
+ * DiagnosticError that names it.
+ */
+export function providerHttpClient(
+  service: string,
+  settings: { readonly caFile?: string; readonly insecureSkipVerify?: boolean; readonly requestTimeoutSeconds?: number; readonly retryMaxSeconds?: number },
+  options: { readonly log?: HttpLog; readonly userAgent?: string; readonly tuning?: HttpClientOptions } = {},
+): HttpClient {
+  try {
+    return new HttpClient({
+      timeoutMs: (settings.requestTimeoutSeconds ?? 30) * 1000,
+      retryMaxMs: (settings.retryMaxSeconds ?? 120) * 1000,
+      caFile: settings.caFile,
+      insecureSkipVerify: settings.insecureSkipVerify,
+      userAgent: options.userAgent,
+      log: options.log,
+      settingNames: HTTP_SETTING_NAMES,
+      ...options.tuning,
+    });
+  } catch (err) {
+    if (!(err instanceof HttpRequestError) || err.kind !== 'config') throw err;
+    throw new DiagnosticError(`Invalid ${service} provider setting${err.setting ? ` ${err.setting}` : ''}`, err.message, err.setting ? [err.setting] : undefined);
+  }
+}
 
 export interface HttpSettings {
   readonly caFile?: string;

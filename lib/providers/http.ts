@@ -2,23 +2,41 @@
  * The one HTTP client our providers use: node:http/https only (cheap to load at provider start-up),
  * a timeout per attempt, retries with exponential backoff and jitter on 429, 5xx, timeouts and dropped
  * connections (honouring Retry-After), and a bounded retry budget ending in an error that says what was
- * tried. It never logs headers or bodies, and URLs appear without credentials or query.
+ * tried. A server that does not answer at all is judged once for all requests (reachability.ts): then
+ * every waiting and later request fails at once. It never logs headers or bodies, and URLs appear
+ * without credentials or query.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { extraCaCertificates } from './plugin/startup';
+import { isNotReached, Reachability, type Verdict } from './reachability';
 
 export interface HttpLog {
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** Server-level events (a server stops answering, is taken as down). @default - debug */
+  warn?(message: string, fields?: Record<string, unknown>): void;
 }
+
+/** The options a user sets, named in messages when they are wrong or when their budget ran out. */
+export type HttpSetting = 'timeoutMs' | 'retryMaxMs' | 'caFile';
 
 export interface HttpClientOptions {
   /** Timeout of one attempt, from connecting to the end of the response body. @default 30000 */
   readonly timeoutMs?: number;
   /** How long to keep retrying before giving up; an attempt already started may add one `timeoutMs`. @default 120000 */
   readonly retryMaxMs?: number;
+  /**
+   * How long refused connections (nothing listens) are retried before the server is taken as down; at
+   * most retryMaxMs. @default 10000
+   */
+  readonly refusedRetryMaxMs?: number;
+  /**
+   * The user's names for timeoutMs, retryMaxMs and caFile (a provider's settings, such as
+   * `request_timeout_seconds`), used in messages and in HttpRequestError.setting. @default - the option names
+   */
+  readonly settingNames?: Readonly<Partial<Record<HttpSetting, string>>>;
   /** PEM file of CA certificates trusted in addition to the system ones. */
   readonly caFile?: string;
   /** Do not verify TLS certificates (tests only). @default false */
@@ -64,9 +82,11 @@ export interface HttpResponse {
 /**
  * `outcome-unknown`: a request that is not safe to repeat (POST/PATCH) failed after it was sent, so it may
  * have taken effect; the caller must look before trying again. `not-retryable`: it failed in a way that
- * retrying would not change, and did not take effect as far as we can tell.
+ * retrying would not change, and did not take effect as far as we can tell. `unreachable`: the server was
+ * taken as down (see reachability.ts); the message is the verdict, the same for every request it ended.
+ * `config`: an option is wrong; `setting` names it.
  */
-export type HttpErrorKind = 'gave-up' | 'not-retryable' | 'outcome-unknown' | 'tls' | 'aborted' | 'config';
+export type HttpErrorKind = 'gave-up' | 'not-retryable' | 'outcome-unknown' | 'tls' | 'aborted' | 'config' | 'unreachable';
 
 /** A request that did not produce a response to hand back. Its message never contains secrets. */
 export class HttpRequestError extends Error {
@@ -82,6 +102,8 @@ export class HttpRequestError extends Error {
     readonly code?: string,
     /** The last response, when the last attempt got one (a retryable status). */
     readonly lastResponse?: HttpResponse,
+    /** `config`: the user's name of the setting at fault (HttpClientOptions.settingNames). */
+    readonly setting?: string,
   ) {
     super(message);
     this.name = 'HttpRequestError';
@@ -90,8 +112,8 @@ export class HttpRequestError extends Error {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET']);
-/** The server cannot have processed the request: safe to repeat even a POST. */
-const NOT_PROCESSED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+/** An attempt ended because the server was taken as down meanwhile. */
+const DOWN_CODE = 'ESERVERDOWN';
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|ALTNAME/;
 
 /** The URL as safe to show: no user info, no query (either may carry secrets). */
@@ -113,7 +135,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-type Outcome = { response: HttpResponse } | { error: NodeJS.ErrnoException };
+/** `connected`: the request reached the server's socket, so a request not safe to repeat may have taken effect. */
+type Outcome = { response: HttpResponse } | { error: NodeJS.ErrnoException; connected: boolean };
 
 export class HttpClient {
   private readonly timeoutMs: number;
@@ -126,10 +149,13 @@ export class HttpClient {
   private readonly httpsAgent: https.Agent;
   private readonly freshHttpAgent: http.Agent;
   private readonly freshHttpsAgent: https.Agent;
+  private readonly reachability: Reachability;
 
   constructor(private readonly options: HttpClientOptions = {}) {
-    this.timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
-    this.retryMaxMs = positive(options.retryMaxMs, 120_000, 'retryMaxMs');
+    const name = (option: string) => options.settingNames?.[option as HttpSetting] ?? option;
+    this.timeoutMs = positive(options.timeoutMs, 30_000, name('timeoutMs'));
+    this.retryMaxMs = positive(options.retryMaxMs, 120_000, name('retryMaxMs'));
+    const refusedMs = positive(options.refusedRetryMaxMs, 10_000, 'refusedRetryMaxMs');
     this.initialBackoffMs = positive(options.initialBackoffMs, 500, 'initialBackoffMs');
     this.maxBackoffMs = positive(options.maxBackoffMs, 15_000, 'maxBackoffMs');
     this.maxResponseBytes = positive(options.maxResponseBytes, 10 * 1024 * 1024, 'maxResponseBytes');
@@ -140,9 +166,24 @@ export class HttpClient {
         // In addition to, not instead of, the system roots.
         ca = [...rootCertificates, readFileSync(options.caFile)];
       } catch (err) {
-        throw new HttpRequestError(`cannot read CA file ${options.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'config', '', '', 0);
+        const code = (err as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+        throw new HttpRequestError(
+          `cannot read the CA file ${options.caFile} (${code ? `${code}: ` : ''}${why}); check ${name('caFile')}`,
+          'config', '', '', 0, undefined, code, undefined, name('caFile'),
+        );
       }
     }
+    const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+    this.reachability = new Reachability({
+      retryMaxMs: this.retryMaxMs,
+      refusedMs,
+      describeBudget: (refused) =>
+        refused
+          ? seconds(Math.min(refusedMs, this.retryMaxMs))
+          : `${name('retryMaxMs')} (${seconds(this.retryMaxMs)}) without an answer, each attempt waiting up to ${name('timeoutMs')} (${seconds(this.timeoutMs)})`,
+      log: { warn: (m, f) => (options.log?.warn ?? options.log?.debug)?.call(options.log, m, f) },
+    });
     this.httpAgent = new http.Agent({ keepAlive: true });
     this.httpsAgent = new https.Agent({ keepAlive: true, ca, rejectUnauthorized: !options.insecureSkipVerify });
     this.freshHttpAgent = new http.Agent({ keepAlive: false });
@@ -167,51 +208,76 @@ export class HttpClient {
     const started = Date.now();
     const fail = (message: string, kind: HttpErrorKind, attempts: number, status?: number, code?: string, response?: HttpResponse) =>
       new HttpRequestError(`${method} ${shown} ${message}`, kind, method, shown, attempts, status, code, response);
+    const unreachable = (verdict: Verdict, attempts: number) => fail(`failed: ${verdict.message}`, 'unreachable', attempts, undefined, verdict.code);
 
-    for (let attempt = 1; ; attempt++) {
-      if (req.signal?.aborted) throw fail(`aborted after ${attempt - 1} attempt(s)`, 'aborted', attempt - 1);
-      const outcome = await this.attempt(method, url, req, repeatable);
-      const elapsed = Date.now() - started;
-      let retryAfterMs: number | undefined;
-      let what: string;
-      let status: number | undefined;
-      let code: string | undefined;
-      let wait: number | undefined;
+    const server = this.reachability.begin(url.origin);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (req.signal?.aborted) throw fail(`aborted after ${attempt - 1} attempt(s)`, 'aborted', attempt - 1);
+        // Judged down (before this request, or while it waited): not sent.
+        const verdict = this.reachability.verdict(url.origin);
+        if (verdict) throw unreachable(verdict, attempt - 1);
+        const attemptStarted = Date.now();
+        const attempted = server.attempt();
+        const outcome = await this.attempt(method, url, req, repeatable, server.down).finally(attempted);
+        const elapsed = Date.now() - started;
+        let what: string;
+        let status: number | undefined;
+        let code: string | undefined;
+        let wait: number | undefined;
 
-      if ('response' in outcome) {
-        const { response } = outcome;
-        status = response.status;
-        this.options.log?.debug('http response', { method, url: shown, status, attempt, elapsedMs: elapsed });
-        const retryable = status === 429 || (status >= 500 && status !== 501);
-        // 429: the server refused before processing, so even a POST may be repeated.
-        if (!retryable || (!repeatable && status !== 429)) {
-          if (retryable) throw fail(`got HTTP ${status} ${statusText(status)} and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, status, undefined, response);
-          return Object.assign(response, { attempts: attempt });
+        if ('response' in outcome) {
+          const { response } = outcome;
+          this.reachability.answered(url.origin);
+          status = response.status;
+          this.options.log?.debug('http response', { method, url: shown, status, attempt, elapsedMs: elapsed });
+          const retryable = status === 429 || (status >= 500 && status !== 501);
+          // 429: the server refused before processing, so even a POST may be repeated.
+          if (!retryable || (!repeatable && status !== 429)) {
+            if (retryable) throw fail(`got HTTP ${status} ${statusText(status)} and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, status, undefined, response);
+            return Object.assign(response, { attempts: attempt });
+          }
+          const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+          what = `HTTP ${status} ${statusText(status)}`;
+          wait = this.nextWait(started, attempt, retryAfterMs);
+          if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what, retryAfterMs), 'gave-up', attempt, status, undefined, response);
+        } else {
+          const { error, connected } = outcome;
+          code = error.code ?? 'UNKNOWN';
+          if (code === DOWN_CODE) {
+            // Taken as down while this attempt was in flight: a request not safe to repeat may have arrived.
+            const down = this.reachability.verdict(url.origin)!;
+            if (!repeatable && connected) {
+              throw fail(`got no answer before the server was taken as down, so it may have taken effect; check whether it did (${down.message})`, 'outcome-unknown', attempt, undefined, down.code);
+            }
+            throw unreachable(down, attempt);
+          }
+          this.options.log?.debug('http failure', { method, url: shown, code, attempt, elapsedMs: elapsed });
+          if (TLS_CODE.test(code)) {
+            throw fail(`failed: ${tlsReason(error, url.host)}: TLS certificate not accepted (${code}); ${tlsHint(code)}`, 'tls', attempt, undefined, code);
+          }
+          what = code === 'ETIMEDOUT' ? `timeout after ${this.timeoutMs} ms` : `${describeCode(code)} (${code})`;
+          // An unfamiliar failure of a POST may have come after the server got it; a failed name lookup cannot.
+          if (!RETRYABLE_CODES.has(code)) throw fail(`failed: ${what}`, repeatable || code === 'ENOTFOUND' ? 'not-retryable' : 'outcome-unknown', attempt, undefined, code);
+          const judged = this.reachability.failed(url.origin, server.id, attemptStarted, code, what);
+          if (!repeatable && !isNotReached(code)) {
+            throw fail(`failed: ${what}, and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, undefined, code);
+          }
+          if ('verdict' in judged) throw unreachable(judged.verdict, attempt);
+          // Not beyond the end of the server's budget: the last attempt falls on it, then the verdict.
+          wait = this.nextWait(started, attempt, undefined, judged.maxWaitMs);
+          if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what), 'gave-up', attempt, undefined, code);
         }
-        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-        what = `HTTP ${status} ${statusText(status)}`;
-        wait = this.nextWait(started, attempt, retryAfterMs);
-        if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what, retryAfterMs), 'gave-up', attempt, status, undefined, response);
-      } else {
-        const { error } = outcome;
-        code = error.code ?? 'UNKNOWN';
-        this.options.log?.debug('http failure', { method, url: shown, code, attempt, elapsedMs: elapsed });
-        if (TLS_CODE.test(code)) {
-          throw fail(`failed: ${tlsReason(error, url.host)}: TLS certificate not accepted (${code}); ${tlsHint(code)}`, 'tls', attempt, undefined, code);
+
+        this.options.log?.debug('http retry', { method, url: shown, attempt, waitMs: wait, last: what });
+        if (!(await sleep(wait, req.signal, server.down))) {
+          const down = this.reachability.verdict(url.origin);
+          if (down && !req.signal?.aborted) throw unreachable(down, attempt);
+          throw fail(`aborted after ${attempt} attempt(s); last: ${what}`, 'aborted', attempt, status, code);
         }
-        what = code === 'ETIMEDOUT' ? `timeout after ${this.timeoutMs} ms` : `${describeCode(code)} (${code})`;
-        const notProcessed = NOT_PROCESSED_CODES.has(code);
-        // An unfamiliar failure of a POST may have come after the server got it; a failed name lookup cannot.
-        if (!RETRYABLE_CODES.has(code)) throw fail(`failed: ${what}`, repeatable || code === 'ENOTFOUND' ? 'not-retryable' : 'outcome-unknown', attempt, undefined, code);
-        if (!repeatable && !notProcessed) {
-          throw fail(`failed: ${what}, and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, undefined, code);
-        }
-        wait = this.nextWait(started, attempt);
-        if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what), 'gave-up', attempt, undefined, code);
       }
-
-      this.options.log?.debug('http retry', { method, url: shown, attempt, waitMs: wait, last: what });
-      if (!(await sleep(wait, req.signal))) throw fail(`aborted after ${attempt} attempt(s); last: ${what}`, 'aborted', attempt, status, code);
+    } finally {
+      server.end();
     }
   }
 
@@ -223,35 +289,43 @@ export class HttpClient {
     this.freshHttpsAgent.destroy();
   }
 
-  /** The wait before the next attempt, or undefined when it would end past the retry budget. */
-  private nextWait(started: number, attempt: number, retryAfterMs?: number): number | undefined {
+  /** The wait before the next attempt (at most `capMs`), or undefined when it would end past the retry budget. */
+  private nextWait(started: number, attempt: number, retryAfterMs?: number, capMs = Infinity): number | undefined {
     const exp = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1));
     // "Equal jitter": never below half the backoff, so retries do not bunch up near zero.
     const backoff = exp / 2 + this.random() * (exp / 2);
-    const wait = retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff;
+    const wait = Math.min(retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff, capMs);
     return Date.now() - started + wait > this.retryMaxMs ? undefined : Math.round(wait);
   }
 
-  private attempt(method: string, url: URL, req: HttpRequest, repeatable: boolean): Promise<Outcome> {
+  private attempt(method: string, url: URL, req: HttpRequest, repeatable: boolean, down: AbortSignal): Promise<Outcome> {
     return new Promise((resolve) => {
       const isHttps = url.protocol === 'https:';
       const headers: Record<string, string | number> = { Accept: 'application/json', ...req.headers };
       if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
       if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
       let settled = false;
-      let timedOut = false;
-      const settle = (o: Outcome) => {
+      let ended: string | undefined;
+      let connected = false;
+      const settle = (o: { response: HttpResponse } | { error: NodeJS.ErrnoException }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        // Destroying on timeout may surface as a reset: report what really happened.
-        if (timedOut && 'error' in o) o = { error: Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }) };
-        resolve(o);
+        down.removeEventListener('abort', onDown);
+        // Destroying on timeout (or verdict) may surface as a reset: report what really happened.
+        if ('response' in o) resolve(o);
+        else resolve({ error: ended ? Object.assign(new Error(ended), { code: ended }) : o.error, connected });
       };
+      const end = (code: string) => {
+        ended = code;
+        request.destroy(Object.assign(new Error(code), { code }));
+      };
+      const onDown = () => end(DOWN_CODE);
       // A request that must not be repeated gets a fresh connection: a reset then cannot be a stale
       // keep-alive socket, so it really means "outcome unknown".
       const agent = isHttps ? (repeatable ? this.httpsAgent : this.freshHttpsAgent) : repeatable ? this.httpAgent : this.freshHttpAgent;
       const request = (isHttps ? https : http).request(url, { method, headers, agent }, (res) => {
+        connected = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -270,11 +344,14 @@ export class HttpClient {
         res.on('aborted', () => settle({ error: Object.assign(new Error('connection dropped mid-response'), { code: 'ECONNRESET' }) }));
       });
       // The timer spans the whole attempt (connect, send, wait, read): socket idle timeouts miss slow drips.
-      const timer = setTimeout(() => {
-        timedOut = true;
-        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
-      }, this.timeoutMs);
+      const timer = setTimeout(() => end('ETIMEDOUT'), this.timeoutMs);
+      request.on('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once('connect', () => (connected = true));
+      });
       request.on('error', (error: NodeJS.ErrnoException) => settle({ error }));
+      if (down.aborted) onDown();
+      else down.addEventListener('abort', onDown, { once: true });
       // Safety net: a close with neither response end nor error still ends the attempt.
       request.on('close', () => setImmediate(() => settle({ error: Object.assign(new Error('connection closed'), { code: 'ECONNRESET' }) })));
       request.end(req.body);
@@ -306,19 +383,19 @@ export function backoffMs(attempt: number, initialMs = 250, maxMs = 5000): numbe
   return Math.round(exp / 2 + Math.random() * (exp / 2));
 }
 
-/** Waits `ms`; false when `signal` aborted the wait. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
+/** Waits `ms`; false when one of `signals` aborted the wait. */
+export function sleep(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<boolean> {
+  const given = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (given.some((s) => s.aborted)) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = () => {
+    const done = (result: boolean) => {
       clearTimeout(timer);
-      resolve(false);
+      for (const s of given) s.removeEventListener('abort', onAbort);
+      resolve(result);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    for (const s of given) s.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -362,7 +439,7 @@ function describeCode(code: string): string {
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-    throw new HttpRequestError(`HTTP client option ${name} must be a positive number (got ${String(value)})`, 'config', '', '', 0);
+    throw new HttpRequestError(`${name} must be a positive number (got ${String(value)})`, 'config', '', '', 0, undefined, undefined, undefined, name);
   }
   return value;
 }

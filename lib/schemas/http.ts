@@ -30,7 +30,7 @@ export function httpAttributes(service: string, envPrefix: string) {
       default: 120,
       rules: [positiveNumber],
       description:
-        'How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. Defaults to `120`.',
+        'How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most. Defaults to `120`.',
     },
   } as const satisfies Record<string, AttributeSchema>;
 }

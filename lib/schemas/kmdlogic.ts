@@ -41,7 +41,7 @@ export const kmdlogicSchema = {
         optional: true,
         default: KMDLOGIC_TOKEN_URL,
         env: ['KMDLOGIC_TOKEN_URL'],
-        rules: [httpUrl],
+        rules: [httpUrl(KMDLOGIC_TOKEN_URL)],
         description: `Token endpoint. Also read from \`KMDLOGIC_TOKEN_URL\`. Defaults to \`${KMDLOGIC_TOKEN_URL}\`.`,
       },
       api_url: {
@@ -49,7 +49,7 @@ export const kmdlogicSchema = {
         optional: true,
         default: KMDLOGIC_API_URL,
         env: ['KMDLOGIC_API_URL'],
-        rules: [httpUrl],
+        rules: [httpUrl(KMDLOGIC_API_URL)],
         description: `Base URL of the CPR API. Also read from \`KMDLOGIC_API_URL\`. Defaults to \`${KMDLOGIC_API_URL}\`.`,
       },
       scope: {

@@ -40,27 +40,34 @@ export const oneOf =
       ? undefined
       : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${why ? `: ${why}` : ''}`;
 
-/** Secrets: length and characters only; the message never repeats the value. */
+/**
+ * Secrets: length and characters only; the message never repeats the value. `max` gives the longest
+ * accepted and why (the reason ends the message).
+ */
 export const secret =
-  (minLength: number): Rule =>
+  (minLength: number, max?: { readonly length: number; readonly why: string }): Rule =>
   (value) => {
     if (typeof value !== 'string') return 'must be a string';
     if (value.length < minLength) return `must be at least ${minLength} characters long (it has ${value.length})`;
+    if (max && value.length > max.length) return `must be at most ${max.length} characters long (it has ${value.length}): ${max.why}`;
     if (value !== value.trim()) return 'must not start or end with whitespace';
     if (/[\u0000-\u001f\u007f]/.test(value)) return 'must not contain control characters such as newlines';
     return undefined;
   };
 
-export const httpUrl: Rule = (value) => {
-  if (typeof value !== 'string') return 'must be a string';
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
-  } catch {
-    // fall through to the message
-  }
-  return 'must be an absolute http:// or https:// URL, such as https://workzone.example.dk';
-};
+/** An absolute http(s) URL; the message shows `example`, a URL of the service the setting points at. */
+export const httpUrl =
+  (example: string): Rule =>
+  (value) => {
+    if (typeof value !== 'string') return 'must be a string';
+    try {
+      const url = new URL(value);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
+    } catch {
+      // fall through to the message
+    }
+    return `must be an absolute http:// or https:// URL, such as ${example}`;
+  };
 
 export const positiveNumber: Rule = (value) =>
   typeof value === 'number' && Number.isFinite(value) && value > 0 ? undefined : 'must be a number greater than 0';

@@ -10,6 +10,17 @@ export const CPR_BATCH_USER = 'CPRBATCHUSER';
 export const DEFAULT_CLIENT_NAME = 'Contact update - CPR';
 /** Shortest client secret accepted when supplied. */
 export const MIN_CLIENT_SECRET_LENGTH = 16;
+/**
+ * Longest client secret accepted when supplied: the width of the secret column of IdentityServer's client
+ * store (ClientSecrets.Value, 4000 characters), whose client model WorkZone's OAuth server follows field
+ * for field. Far beyond any useful strength (40 random letters and digits carry 238 bits), and it keeps
+ * the token request's Basic header well under the 16 KB header limit of IIS, where WorkZone runs.
+ */
+export const MAX_CLIENT_SECRET_LENGTH = 4000;
+const clientSecretRule = secret(MIN_CLIENT_SECRET_LENGTH, {
+  length: MAX_CLIENT_SECRET_LENGTH,
+  why: "the longest secret WorkZone's OAuth client store (IdentityServer's) keeps",
+});
 
 export const workzoneSchema = {
   name: 'workzone',
@@ -23,7 +34,7 @@ export const workzoneSchema = {
         type: 'string',
         optional: true,
         env: ['WORKZONE_URL'],
-        rules: [httpUrl],
+        rules: [httpUrl('https://workzone.example.dk')],
         description: 'Base URL of WorkZone, such as `https://workzone.example.dk`. Also read from `WORKZONE_URL`. Required.',
       },
       username: {
@@ -63,7 +74,7 @@ export const workzoneSchema = {
         type: 'string',
         optional: true,
         env: ['WORKZONE_TOKEN_URL'],
-        rules: [httpUrl],
+        rules: [httpUrl('https://workzone.example.dk/connect/token')],
         description:
           "WorkZone's OAuth token endpoint, used to verify client credentials. Also read from `WORKZONE_TOKEN_URL`. Defaults to `<url>/connect/token`.",
       },
@@ -134,15 +145,15 @@ export const workzoneSchema = {
           optional: true,
           computed: true,
           sensitive: true,
-          rules: [secret(MIN_CLIENT_SECRET_LENGTH)],
-          description: `Client secret. Supply one (at least ${MIN_CLIENT_SECRET_LENGTH} characters), or leave it out and WorkZone generates one, returned once and kept in state. Removing it from the configuration later keeps the current secret (as WorkZone does); use \`terraform apply -replace\` for a new generated one. Conflicts with \`client_secret_wo\`.`,
+          rules: [clientSecretRule],
+          description: `Client secret. Supply one (${MIN_CLIENT_SECRET_LENGTH} to ${MAX_CLIENT_SECRET_LENGTH} characters), or leave it out and WorkZone generates one, returned once and kept in state. Removing it from the configuration later keeps the current secret (as WorkZone does); use \`terraform apply -replace\` for a new generated one. Conflicts with \`client_secret_wo\`.`,
         },
         client_secret_wo: {
           type: 'string',
           optional: true,
           sensitive: true,
           writeOnly: true,
-          rules: [secret(MIN_CLIENT_SECRET_LENGTH)],
+          rules: [clientSecretRule],
           description:
             'Write-only client secret (Terraform >= 1.11): sent to WorkZone, never stored in plan or state. Change `client_secret_wo_version` to send a new one. Conflicts with `client_secret`.',
         },

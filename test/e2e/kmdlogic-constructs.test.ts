@@ -78,8 +78,9 @@ it('good identifiers: plans, applies, the verification is in state and WorkZone 
   const lookup = [...state.entries()].find(([address]) => address.startsWith('data.kmdlogic_subscription.'))?.[1];
   expect(lookup?.configurations.map((c: { id: string }) => c.id)).toEqual([logic.productId]);
   expect(wz.data.getClient('cpr-good')).toMatchObject({ GrantType: 'CLNTCRED', User: 'CPRBATCHUSER' });
-  // The apply's plan process verified once, with one token.
-  expect(logic.stats().tokenRequests - before.tokenRequests).toBe(1);
+  // One token per provider process: terraform configures the provider in the apply's plan and apply steps,
+  // and each checks the credentials then (the plan's lookup reuses its token).
+  expect(logic.stats().tokenRequests - before.tokenRequests).toBe(2);
   const again = await w.plan();
   if (again.code !== 0) console.log('PLAN CHANGES', JSON.stringify(again.json.resource_changes.filter((c: any) => c.change.actions[0] !== 'no-op').map((c: any) => [c.address, c.change])), JSON.stringify(again.json.checks ?? null));
   expect(again.code).toBe(0);

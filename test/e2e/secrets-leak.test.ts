@@ -336,12 +336,12 @@ describe('forced failures', () => {
     expect(e.detail).toBe("Check the provider's username/password settings (or WORKZONE_USERNAME / WORKZONE_PASSWORD).");
   });
 
-  it('a wrong KMD Logic client secret: names client_id/client_secret and the env vars', async () => {
+  it('a wrong KMD Logic client secret: names client_id/client_secret and where they are set', async () => {
     const r = await run(['plan', '-json', '-input=false'], { TF_VAR_kmd_logic_client_secret: WRONG_LOGIC_SECRET });
     expect(r.code).toBe(1);
     const e = errorsOf(r.stdout).find((d) => /KMD Logic rejected the client credentials/.test(d.summary))!;
     expect(e.summary).toBe('KMD Logic rejected the client credentials: check client_id / client_secret');
-    expect(e.detail).toContain('Fix the provider settings client_id / client_secret (or KMDLOGIC_CLIENT_ID / KMDLOGIC_CLIENT_SECRET)');
+    expect(e.detail).toContain('client_id and client_secret are set in the provider configuration: correct them there');
   });
 
   it('500s from both services until the retry budget runs out', async () => {

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HttpClient, HttpRequestError, parseRetryAfter, redactUrl, type HttpClientOptions } from '../../lib/providers/http';
+import * as http from 'node:http';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
+import { silentServer } from '../../bench/support/unreachable';
 
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 const fast: HttpClientOptions = { timeoutMs: 2000, retryMaxMs: 3000, initialBackoffMs: 20, maxBackoffMs: 100 };
@@ -130,15 +132,16 @@ describe('HttpClient against the WorkZone emulator', () => {
     expect(wz.faults.counters.drops).toBe(2);
   });
 
-  test('timeouts are retried, then give up with the timeout named', async () => {
+  test('timeouts are retried, then the server is taken as down with the timeout and the budgets named', async () => {
     wz.faults.set({ latencyMs: 400 });
-    const client = new HttpClient({ ...fast, timeoutMs: 100, retryMaxMs: 500 });
+    const client = new HttpClient({ ...fast, timeoutMs: 100, retryMaxMs: 500, settingNames: { timeoutMs: 'request_timeout_seconds', retryMaxMs: 'retry_max_seconds' } });
     const err = await caught(client.request({ method: 'GET', url: userUrl, headers: auth }));
     client.close();
-    expect(err.kind).toBe('gave-up');
+    expect(err.kind).toBe('unreachable');
     expect(err.code).toBe('ETIMEDOUT');
     expect(err.attempts).toBeGreaterThanOrEqual(2);
-    expect(err.message).toMatch(/last: timeout after 100 ms$/);
+    expect(err.message).toContain(`failed: ${wz.url} did not answer for 0.5 s (`);
+    expect(err.message).toContain('last: timeout after 100 ms); after retry_max_seconds (0.5 s) without an answer, each attempt waiting up to request_timeout_seconds (0.1 s), the server is taken as down');
 
     wz.faults.set({ latencyMs: 0 });
     expect((await http.request({ method: 'GET', url: userUrl, headers: auth })).status).toBe(200);
@@ -218,22 +221,124 @@ describe('HttpClient against the WorkZone emulator', () => {
 });
 
 describe('HttpClient without a server', () => {
-  test('connection refused is retried until the budget, then named', async () => {
+  /** A URL of a port nobody listens on. */
+  async function closedUrl(): Promise<string> {
     const wz = await startWorkZoneEmulator();
-    const url = `${wz.url}/odata`;
     await wz.close();
-    const client = new HttpClient({ ...fast, retryMaxMs: 300 });
+    return `${wz.url}/odata`;
+  }
+
+  test('connection refused gets a few quick retries, not the whole retry budget, then names the server', async () => {
+    const url = await closedUrl();
+    const client = new HttpClient({ ...fast, retryMaxMs: 60_000, refusedRetryMaxMs: 800 });
+    const t0 = Date.now();
     const err = await caught(client.request({ method: 'POST', url, body: '{}' }));
+    const elapsed = Date.now() - t0;
     client.close();
-    expect(err.kind).toBe('gave-up');
+    expect(elapsed).toBeGreaterThanOrEqual(790);
+    expect(elapsed).toBeLessThan(2000);
+    expect(err.kind).toBe('unreachable');
     expect(err.code).toBe('ECONNREFUSED');
-    expect(err.attempts).toBeGreaterThanOrEqual(2); // even a POST: it never reached the server
-    expect(err.message).toMatch(/last: connection refused \(ECONNREFUSED\)$/);
+    expect(err.attempts).toBeGreaterThanOrEqual(3); // even a POST: it never reached the server
+    expect(err.message).toMatch(new RegExp(`^POST ${url.replace(/[.]/g, '\\.')} failed: ${new URL(url).origin.replace(/[.]/g, '\\.')} refused every connection for 0\\.8 s \\(\\d+ attempt\\(s\\) by 1 request\\(s\\); last: connection refused \\(ECONNREFUSED\\)\\); a refused connection is retried for 0\\.8 s, then the server is taken as down for the rest of this run$`));
+  });
+
+  test('ten requests at once share one verdict; a later request fails at once without being sent', async () => {
+    const url = await closedUrl();
+    const client = new HttpClient({ ...fast, retryMaxMs: 60_000, refusedRetryMaxMs: 600 });
+    const t0 = Date.now();
+    const errors = await Promise.all(Array.from({ length: 10 }, (_, i) => caught(client.request({ method: 'GET', url: `${url}/Users('U${i}')` }))));
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(new Set(errors.map((e) => e.kind))).toEqual(new Set(['unreachable']));
+    // One verdict: the same words for every request.
+    expect(new Set(errors.map((e) => e.message.slice(e.message.indexOf(' failed: '))))).toHaveProperty('size', 1);
+    expect(errors[0].message).toMatch(/by 10 request\(s\)/);
+    const t1 = Date.now();
+    const later = await caught(client.request({ method: 'GET', url }));
+    expect(Date.now() - t1).toBeLessThan(50);
+    expect(later.kind).toBe('unreachable');
+    expect(later.attempts).toBe(0);
+    client.close();
+  });
+
+  test('a server that comes back within the budget is used: one refused connection is no verdict', async () => {
+    const url = await closedUrl();
+    const { port } = new URL(url);
+    const client = new HttpClient({ ...fast, refusedRetryMaxMs: 5000 });
+    let revived: http.Server | undefined;
+    setTimeout(() => {
+      revived = http.createServer((_req, res) => res.end('{"ok":true}')).listen(Number(port), '127.0.0.1');
+    }, 300);
+    const res = await client.request({ method: 'GET', url });
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBeGreaterThanOrEqual(2);
+    expect((await client.request({ method: 'GET', url })).attempts).toBe(1);
+    client.close();
+    await new Promise((r) => revived!.close(r));
+  });
+
+  test('one slow endpoint of a server that answers otherwise is no verdict: only that request gives up', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url !== '/slow') res.end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const client = new HttpClient({ ...fast, timeoutMs: 200, retryMaxMs: 1000 });
+    let answered = 0;
+    const others = setInterval(() => void client.request({ method: 'GET', url: `${base}/ok` }).then(() => answered++), 100);
+    const err = await caught(client.request({ method: 'GET', url: `${base}/slow` }));
+    clearInterval(others);
+    expect(answered).toBeGreaterThan(3);
+    expect(err.kind).toBe('gave-up');
+    expect(err.code).toBe('ETIMEDOUT');
+    expect((await client.request({ method: 'GET', url: `${base}/ok` })).status).toBe(200);
+    client.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  describe('a server that accepts connections and never answers', () => {
+    let silent: Awaited<ReturnType<typeof silentServer>>;
+    beforeEach(async () => (silent = await silentServer()));
+    afterEach(() => silent.close());
+
+    test('requests in flight end when the budget does, not a request timeout later; later ones are not sent', async () => {
+      const client = new HttpClient({ ...fast, timeoutMs: 1000, retryMaxMs: 1400 });
+      const t0 = Date.now();
+      const errors = await Promise.all(Array.from({ length: 5 }, () => caught(client.request({ method: 'GET', url: `${silent.url}/odata` }))));
+      const elapsed = Date.now() - t0;
+      // Attempts run 0-1 s and 1-2 s; the budget ends at 1.4 s, which ends the second attempts.
+      expect(elapsed).toBeGreaterThanOrEqual(1350);
+      expect(elapsed).toBeLessThan(1900);
+      for (const e of errors) {
+        expect(e.kind).toBe('unreachable');
+        expect(e.message).toContain(`${silent.url} did not answer for 1.4 s`);
+      }
+      const connections = silent.connections();
+      expect((await caught(client.request({ method: 'GET', url: `${silent.url}/odata` }))).attempts).toBe(0);
+      expect(silent.connections()).toBe(connections);
+      client.close();
+    });
+
+    test('a POST in flight when the server is taken as down may have taken effect: outcome unknown', async () => {
+      const client = new HttpClient({ ...fast, timeoutMs: 600, retryMaxMs: 1000 });
+      const get = caught(client.request({ method: 'GET', url: `${silent.url}/odata` }));
+      await new Promise((r) => setTimeout(r, 700)); // the GET's first attempt has timed out: the streak runs
+      const post = await caught(client.request({ method: 'POST', url: `${silent.url}/odata/OAuthClients`, body: '{}' }));
+      expect(post.kind).toBe('outcome-unknown');
+      expect(post.message).toMatch(/got no answer before the server was taken as down, so it may have taken effect/);
+      expect((await get).kind).toBe('unreachable');
+      client.close();
+    });
   });
 
   test('bad options and URLs are refused clearly', async () => {
     expect(() => new HttpClient({ timeoutMs: -1 })).toThrow(/timeoutMs must be a positive number/);
-    expect(() => new HttpClient({ caFile: '/nonexistent/ca.pem' })).toThrow(/cannot read CA file \/nonexistent\/ca\.pem: ENOENT/);
+    expect(() => new HttpClient({ caFile: '/nonexistent/ca.pem' })).toThrow(/^cannot read the CA file \/nonexistent\/ca\.pem \(ENOENT: no such file\); check caFile$/);
+    // The error names the setting to fix, in the caller's words: no matching on message text.
+    const named = { settingNames: { caFile: 'ca_file', timeoutMs: 'request_timeout_seconds' } };
+    expect(() => new HttpClient({ ...named, caFile: '/nonexistent/ca.pem' })).toThrow(expect.objectContaining({ kind: 'config', setting: 'ca_file' }));
+    expect(() => new HttpClient({ ...named, timeoutMs: 0 })).toThrow(expect.objectContaining({ kind: 'config', setting: 'request_timeout_seconds' }));
     const client = new HttpClient();
     await expect(client.request({ method: 'GET', url: 'ftp://x/y' })).rejects.toThrow(/not a valid http\(s\) URL/);
     client.close();

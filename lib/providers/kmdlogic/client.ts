@@ -4,8 +4,10 @@
  * certificate, its password, tokens) never appear in messages or logs.
  */
 import { isGuid } from '../../schemas/rules';
-import { HttpClient, HttpRequestError, redactUrl, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
-import { KmdLogicError, scrub, serverMessage, withHint } from './errors';
+import { HttpRequestError, redactUrl, type HttpClient, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
+import { providerHttpClient } from '../http-settings';
+import type { SettingSources } from '../plugin/types';
+import { KmdLogicError, scrub, serverMessage, transportSummary, withHint } from './errors';
 import { buildMultipart } from './multipart';
 import { TokenSource } from './token';
 
@@ -49,6 +51,8 @@ export interface KmdLogicClientOptions {
   readonly log?: HttpLog;
   /** Stops retries and new requests (terraform's StopProvider). */
   readonly signal?: AbortSignal;
+  /** Settings read from the environment (the rest came from the configuration), for errors that name what the user set. */
+  readonly fromEnv?: SettingSources;
   /** Overrides of the HTTP client's tuning (tests: short backoff). */
   readonly http?: Omit<HttpClientOptions, 'timeoutMs' | 'retryMaxMs' | 'caFile' | 'insecureSkipVerify' | 'log'>;
 }
@@ -74,20 +78,7 @@ export class KmdLogicClient {
     checkOptions(options);
     this.o = options;
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
-    try {
-      this.http = new HttpClient({
-        ...options.http,
-        timeoutMs: (options.requestTimeoutSeconds ?? 30) * 1000,
-        retryMaxMs: (options.retryMaxSeconds ?? 120) * 1000,
-        caFile: options.caFile,
-        insecureSkipVerify: options.insecureSkipVerify,
-        log: options.log,
-      });
-    } catch (err) {
-      // e.g. an unreadable ca_file
-      if (err instanceof HttpRequestError) throw new KmdLogicError('config', 'Invalid KMD Logic provider setting', err.message);
-      throw err;
-    }
+    this.http = providerHttpClient('KMD Logic', options, { log: options.log, tuning: options.http });
     this.tokens = new TokenSource({
       http: this.http,
       tokenUrl: options.tokenUrl,
@@ -95,7 +86,23 @@ export class KmdLogicClient {
       clientSecret: options.clientSecret,
       scope: options.scope,
       signal: options.signal,
+      fromEnv: options.fromEnv,
     });
+  }
+
+  /**
+   * Gets a token now, so that wrong credentials or an unreachable KMD Logic fail the provider configuration
+   * itself: terraform then shows the configuration line of the setting to fix (for a CDKTF stack, the
+   * `${var.…}` it comes from). The token is cached for the calls that follow.
+   */
+  async verifyCredentials(): Promise<void> {
+    try {
+      await this.tokens.get();
+    } catch (err) {
+      if (!(err instanceof KmdLogicError) || err.kind !== 'credentials') throw err;
+      // A secret set in the configuration: terraform shows its line. From the environment: the message says which.
+      throw new KmdLogicError(err.kind, err.summary, err.detail, err.status, this.o.fromEnv?.client_secret ? undefined : ['client_secret']);
+    }
   }
 
   /** All CPR configurations of a subscription. */
@@ -199,7 +206,7 @@ export class KmdLogicClient {
           if (err.kind === 'outcome-unknown') {
             throw new KmdLogicError('outcome-unknown', `The outcome is unknown: could not ${op}`, withHint(err, 'api_url'), err.lastStatus);
           }
-          throw new KmdLogicError('unavailable', `Could not ${op}`, withHint(err, 'api_url'), err.lastStatus);
+          throw new KmdLogicError('unavailable', transportSummary(err, `could not ${op}`), withHint(err, 'api_url'), err.lastStatus);
         }
         throw err;
       }

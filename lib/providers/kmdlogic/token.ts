@@ -4,7 +4,8 @@
  * request, so a burst of terraform operations never stampedes the identity service.
  */
 import { HttpRequestError, redactUrl, type HttpClient } from '../http';
-import { KmdLogicError, scrub, serverMessage, withHint } from './errors';
+import type { SettingSources } from '../plugin/types';
+import { KmdLogicError, scrub, serverMessage, transportSummary, whereSet, withHint } from './errors';
 
 export interface TokenSourceOptions {
   readonly http: HttpClient;
@@ -13,6 +14,8 @@ export interface TokenSourceOptions {
   readonly clientSecret: string;
   readonly scope: string;
   readonly signal?: AbortSignal;
+  /** Settings read from the environment, so that a refusal names what the user set. */
+  readonly fromEnv?: SettingSources;
   /** Clock, injectable for tests. */
   readonly now?: () => number;
 }
@@ -69,7 +72,7 @@ export class TokenSource {
       });
     } catch (err) {
       if (err instanceof HttpRequestError) {
-        throw new KmdLogicError('unavailable', 'Could not get a KMD Logic access token', withHint(err, 'token_url'), err.lastStatus);
+        throw new KmdLogicError('unavailable', transportSummary(err, 'could not get a KMD Logic access token', 'could not get an access token'), withHint(err, 'token_url'), err.lastStatus);
       }
       throw err;
     }
@@ -82,7 +85,9 @@ export class TokenSource {
       throw new KmdLogicError(
         'credentials',
         'KMD Logic rejected the client credentials: check client_id / client_secret',
-        `client_id ${clientId} at ${where} (HTTP ${res.status}${error ? ` ${error}` : ''}). Fix the provider settings client_id / client_secret (or KMDLOGIC_CLIENT_ID / KMDLOGIC_CLIENT_SECRET): copy both from the client credential in the KMD Logic console.`,
+        `${where} refused client_id ${clientId} with its secret (HTTP ${res.status}${error ? ` ${error}` : ''}). ` +
+          `${whereSet(['client_id', 'client_secret'], this.o.fromEnv)}. ` +
+          'Copy both from the client credential in the KMD Logic console.',
         res.status,
       );
     }

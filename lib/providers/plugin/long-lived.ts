@@ -83,8 +83,8 @@ export async function startLongLivedProvider(definition: ProviderDefinition<any>
       const clients: unknown[] = [];
       const tracked: ProviderDefinition<any> = {
         ...definition,
-        configure: async (config, ctx) => {
-          const client = await definition.configure(config, ctx);
+        configure: async (config, ctx, fromEnv) => {
+          const client = await definition.configure(config, ctx, fromEnv);
           clients.push(client);
           return client;
         },

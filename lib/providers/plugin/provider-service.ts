@@ -192,7 +192,7 @@ export class ProviderService<Client> {
     c.diagnostics.push(...resolved.diagnostics);
     if (resolved.diagnostics.some((d) => d.severity === 'error')) return {};
     c.log.debug('configuring provider', { tf_terraform_version: req.terraform_version });
-    this.client = await this.definition.configure(resolved.config, c.ctx);
+    this.client = await this.definition.configure(resolved.config, c.ctx, resolved.fromEnv);
     this.configured = true;
     return {};
   }

@@ -109,6 +109,9 @@ export interface DataSourceDefinition<Client, B extends BlockSchema = any> {
   read(req: { config: DataSourceConfigOf<B>; client: Client }, ctx: Context): Promise<DataSourceResultOf<B>>;
 }
 
+/** Provider settings read from the environment: attribute name → the variable it came from. Others came from the configuration (or a default). */
+export type SettingSources = Readonly<Record<string, string>>;
+
 export interface ProviderDefinition<Client, S extends ProviderSchema = any> {
   /** (ProviderSchema in the wide view.) */
   readonly schema: 0 extends 1 & S ? ProviderSchema : S;
@@ -116,9 +119,10 @@ export interface ProviderDefinition<Client, S extends ProviderSchema = any> {
   validate?(config: ConfigOf<S['provider']>, ctx: Context): void;
   /**
    * Builds the API client from the provider config, with env fallbacks and defaults already applied.
-   * Throw a DiagnosticError naming the setting to fix for missing or wrong settings.
+   * Throw a DiagnosticError naming the setting to fix for missing or wrong settings; `fromEnv` says which
+   * settings came from environment variables, so that the error names what the user set.
    */
-  configure(config: ProviderConfigOf<S['provider']>, ctx: Context): Promise<Client>;
+  configure(config: ProviderConfigOf<S['provider']>, ctx: Context, fromEnv?: SettingSources): Promise<Client>;
   readonly resources: PerType<S['resources'], ResourceDefinition<Client, any>, { readonly [T in keyof S['resources']]: ResourceDefinition<Client, S['resources'][T]> }>;
   readonly dataSources: PerType<S['dataSources'], DataSourceDefinition<Client, any>, { readonly [T in keyof S['dataSources']]: DataSourceDefinition<Client, S['dataSources'][T]> }>;
 }

@@ -81,9 +81,10 @@ export function resolveProviderConfig(
   block: BlockSchema,
   config: ObjectValue,
   env: NodeJS.ProcessEnv = process.env,
-): { config: ObjectValue; diagnostics: Diagnostic[] } {
+): { config: ObjectValue; diagnostics: Diagnostic[]; fromEnv: Record<string, string> } {
   const out: ObjectValue = { ...config };
   const diagnostics: Diagnostic[] = [];
+  const fromEnv: Record<string, string> = {};
   for (const [name, attr] of Object.entries(block.attributes)) {
     if ((out[name] ?? null) !== null) continue;
     const variable = attr.env?.find((v) => env[v] !== undefined && env[v] !== '');
@@ -101,9 +102,10 @@ export function resolveProviderConfig(
       const message = checkRules(attr, parsed);
       if (message !== undefined) diagnostics.push(ruleDiagnostic(name, attr, parsed, message, variable));
       out[name] = parsed;
+      fromEnv[name] = variable;
       continue;
     }
     out[name] = attr.default ?? null;
   }
-  return { config: out, diagnostics };
+  return { config: out, diagnostics, fromEnv };
 }

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { DiagnosticError } from '../plugin/types';
-import { HttpClient, HttpRequestError, redactUrl, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
+import { HttpRequestError, redactUrl, type HttpClient, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
+import { providerHttpClient } from '../http-settings';
+import { isNotReached } from '../reachability';
 import { scrubSecrets } from '../scrub';
 
 export interface WorkZoneSettings {
@@ -132,20 +134,7 @@ export class WorkZoneClient {
     this.tokenUrl = settings.tokenUrl ?? joinUrl(settings.url, '/connect/token');
     this.auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
     this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? 120) * 1000;
-    try {
-      this.http = new HttpClient({
-        timeoutMs: (settings.requestTimeoutSeconds ?? 30) * 1000,
-        retryMaxMs: (settings.retryMaxSeconds ?? 120) * 1000,
-        caFile: settings.caFile,
-        insecureSkipVerify: settings.insecureSkipVerify,
-        userAgent: 'terraform-provider-workzone',
-        log: options.log,
-        ...options.httpOptions,
-      });
-    } catch (err) {
-      const attr = /CA file/.test((err as Error).message) ? 'ca_file' : 'request_timeout_seconds';
-      throw new DiagnosticError('Invalid WorkZone HTTP setting', (err as Error).message, [attr]);
-    }
+    this.http = providerHttpClient('WorkZone', settings, { log: options.log, userAgent: 'terraform-provider-workzone', tuning: options.httpOptions });
   }
 
   /**
@@ -365,6 +354,15 @@ export class WorkZoneClient {
           `${detail}. Set the provider setting "ca_file" (or WORKZONE_CA_FILE) to the PEM file of the CA that issued it (or, for tests only, insecure_skip_verify = true).`,
           ['ca_file'],
         );
+      case 'unreachable':
+        // The verdict on the server, the same for every request it ended: where to look depends on how it failed.
+        return new DiagnosticError(
+          `WorkZone is unreachable (${what})`,
+          isNotReached(err.code ?? '')
+            ? `${detail}. Check the provider setting "${urlSetting}" and that WorkZone is running.`
+            : `${detail}. WorkZone is down or overloaded: try again later, or raise retry_max_seconds / request_timeout_seconds.`,
+          isNotReached(err.code ?? '') ? [urlSetting] : undefined,
+        );
       case 'gave-up':
         return new DiagnosticError(
           `WorkZone did not answer ${what}`,
@@ -404,6 +402,12 @@ export class WorkZoneClient {
     const message = typeof body?.error?.message === 'string' ? scrubSecrets(body.error.message, [...secrets, this.settings.password, this.auth.slice(6)]) : undefined;
     if (res.status === 400) {
       return new DiagnosticError(`WorkZone rejected ${what}`, `${message ?? 'HTTP 400 Bad Request'}${code ? ` (${code})` : ''}.`, code === 'UserNotFound' ? ['user'] : undefined);
+    }
+    if (res.status === 413) {
+      return new DiagnosticError(
+        `WorkZone refused ${what}: the request is too large (HTTP 413)`,
+        `${message ? `${message}. ` : ''}WorkZone, or a proxy in front of it, limits the size of a request body; check the values sent, such as client_secret.`,
+      );
     }
     return new DiagnosticError(
       `Unexpected answer from WorkZone ${what}`,

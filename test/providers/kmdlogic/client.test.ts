@@ -157,11 +157,14 @@ describe('KmdLogicClient against the emulator', () => {
       await closed.close();
       const err = await failure(() => client({ tokenUrl: closed.tokenUrl, retryMaxSeconds: 0.2 }).listConfigurations(e.subscriptionId));
       expect(err.kind).toBe('unavailable');
-      expect(err.message).toMatch(/connection refused.*check token_url/);
+      expect(err.summary).toBe('KMD Logic is unreachable (could not get an access token)');
+      expect(err.detail).toMatch(/refused every connection .*connection refused \(ECONNREFUSED\).*Check the provider setting token_url/);
       expect(() => client({ clientId: 'abc' })).toThrow(/client_id must be a GUID/);
       expect(() => client({ clientSecret: '' })).toThrow(/client_secret is required/);
       expect(() => client({ apiUrl: 'ftp://x' })).toThrow(/api_url must be an http\(s\) URL/);
-      expect(() => client({ caFile: '/nonexistent/ca.pem' })).toThrow(/cannot read CA file/);
+      expect(() => client({ caFile: '/nonexistent/ca.pem' })).toThrow(
+        expect.objectContaining({ summary: 'Invalid KMD Logic provider setting ca_file', attribute: ['ca_file'], detail: expect.stringContaining('cannot read the CA file /nonexistent/ca.pem (ENOENT: no such file)') }),
+      );
     });
   });
 

@@ -56,8 +56,10 @@ describe('rules and provider config', () => {
   it('applies env fallbacks in order, then defaults, and checks env values too', () => {
     const env = { WORKZONE_URL: 'ftp://nope', WORKZONE_PASSWORD: 'pw-from-env', WORKZONE_ODATA_PATH: '' };
     const empty = Object.fromEntries(Object.keys(workzoneSchema.provider.attributes).map((k) => [k, null]));
-    const { config: resolved, diagnostics } = resolveProviderConfig(workzoneSchema.provider, { ...empty, username: 'admin' }, env);
+    const { config: resolved, diagnostics, fromEnv } = resolveProviderConfig(workzoneSchema.provider, { ...empty, username: 'admin' }, env);
     expect(resolved).toMatchObject({ username: 'admin', password: 'pw-from-env', odata_path: '/odata', request_timeout_seconds: 30, insecure_skip_verify: false });
+    // Which settings the environment gave, so that errors name what the user set (empty variables give nothing).
+    expect(fromEnv).toEqual({ url: 'WORKZONE_URL', password: 'WORKZONE_PASSWORD' });
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ attribute: ['url'] });
     expect(diagnostics[0]!.detail).toContain('WORKZONE_URL');

@@ -87,6 +87,14 @@ describe('WorkZoneClient against the emulator', () => {
     expect(err.attribute).toEqual(['user']);
   });
 
+  test('a body WorkZone finds too large (HTTP 413) says so, without the secret', async () => {
+    const huge = 'Too-Long-Secret-'.repeat(2 * 1024 * 1024 / 16);
+    const err = await diag(client.createClient({ clientId: 'huge', ...CPR, clientSecret: huge }));
+    expect(err.summary).toBe('WorkZone refused creating OAuth client "huge": the request is too large (HTTP 413)');
+    expect(err.detail).toMatch(/limits the size of a request body; check the values sent, such as client_secret\.$/);
+    expect(err.message).not.toContain('Too-Long-Secret');
+  });
+
   test('getUser: seeded user, missing user', async () => {
     expect(await client.getUser('CPRBATCHUSER')).toEqual({ id: '1001', initials: 'CPRBATCHUSER', name: 'Captia CPR batch afvikler', active: true });
     expect(await client.getUser('NOBODY')).toBeNull();
@@ -178,7 +186,9 @@ describe('WorkZoneClient against the emulator', () => {
     const c = new WorkZoneClient({ url, username: 'a', password: 'b', retryMaxSeconds: 0.3 }, { httpOptions: fastHttp });
     const err = await diag(c.getUser('X'));
     c.close();
-    expect(err.detail).toMatch(/connection refused \(ECONNREFUSED\)\. Check the provider setting "url"/);
+    expect(err.summary).toBe('WorkZone is unreachable (reading WorkZone user "X")');
+    expect(err.detail).toMatch(/refused every connection for 0\.3 s .*connection refused \(ECONNREFUSED\).*\. Check the provider setting "url" and that WorkZone is running\.$/);
+    expect(err.attribute).toEqual(['url']);
     wz = await startWorkZoneEmulator(); // for afterEach
   });
 });
@@ -187,7 +197,13 @@ describe('WorkZoneClient settings', () => {
   test('bad url and credentials in the url are refused naming the setting', () => {
     expect(() => new WorkZoneClient({ url: 'not a url', username: 'a', password: 'b' })).toThrow(/"url" must be an http\(s\) URL/);
     expect(() => new WorkZoneClient({ url: 'https://u:p@h', username: 'a', password: 'b' })).toThrow(/must not contain credentials/);
-    expect(() => new WorkZoneClient({ url: 'https://h', username: 'a', password: 'b', caFile: '/missing.pem' })).toThrow(/cannot read CA file \/missing\.pem/);
+    // Typed, not matched on text: the HTTP layer names the setting at fault.
+    expect(() => new WorkZoneClient({ url: 'https://h', username: 'a', password: 'b', caFile: '/missing.pem' })).toThrow(
+      expect.objectContaining({ summary: 'Invalid WorkZone provider setting ca_file', attribute: ['ca_file'], detail: expect.stringContaining('cannot read the CA file /missing.pem') }),
+    );
+    expect(() => new WorkZoneClient({ url: 'https://h', username: 'a', password: 'b', retryMaxSeconds: -1 })).toThrow(
+      expect.objectContaining({ summary: 'Invalid WorkZone provider setting retry_max_seconds', attribute: ['retry_max_seconds'] }),
+    );
   });
 
   test('workZoneSettingsFromConfig maps schema names and names what is missing', () => {

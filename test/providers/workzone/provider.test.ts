@@ -1,27 +1,14 @@
 /** The workzone provider's configure: settings checked, TLS warning, one request that proves the settings. */
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
-import { DiagnosticError, Unknown, type Context, type Diagnostic, type ObjectValue } from '../../../lib/providers/plugin/types';
+import { DiagnosticError, Unknown, type ObjectValue } from '../../../lib/providers/plugin/types';
 import { workzoneProvider } from '../../../lib/providers/workzone/provider';
+import { context } from '../provider-context';
 
 let wz: WorkZoneEmulator;
 beforeAll(async () => {
   wz = await startWorkZoneEmulator({ port: 0 });
 });
 afterAll(() => wz.close());
-
-function context(): { ctx: Context; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const noop = () => undefined;
-  return {
-    diagnostics,
-    ctx: {
-      log: { trace: noop, debug: noop, info: noop, warn: noop, error: noop },
-      signal: new AbortController().signal,
-      warn: (summary, detail, attribute) => diagnostics.push({ severity: 'warning', summary, detail, attribute }),
-      error: (summary, detail, attribute) => diagnostics.push({ severity: 'error', summary, detail, attribute }),
-    },
-  };
-}
 
 const config = (extra: ObjectValue = {}): ObjectValue => ({
   url: wz.url,
