@@ -1,9 +1,10 @@
 /** The bench sections, in the order they run and print. Add a section: import it and append it here. */
 import type { Section } from '../support/types';
+import { emulatorWritesSection } from './emulator-writes';
 import { latencySection } from './latency';
 import { reattachSection } from './reattach';
 import { scaleSection } from './scale';
 import { startupSection } from './startup';
 import { synthSection } from './synth';
 
-export const SECTIONS: readonly Section[] = [synthSection, startupSection, scaleSection, latencySection, reattachSection];
+export const SECTIONS: readonly Section[] = [synthSection, startupSection, scaleSection, latencySection, reattachSection, emulatorWritesSection];
