@@ -47,6 +47,7 @@ export class KeyedStore<V> {
   private journal: number | undefined;
   private journalBytes = 0;
   private journalLines = 0;
+  private closed = false;
 
   constructor(
     readonly name: string,
@@ -109,6 +110,7 @@ export class KeyedStore<V> {
 
   /** Compacts and closes the journal; the snapshot alone then holds everything. Idempotent. */
   close(): void {
+    this.closed = true;
     if (this.journal === undefined || !this.journalFile) return;
     this.compact();
     fs.closeSync(this.journal);
@@ -117,6 +119,7 @@ export class KeyedStore<V> {
   }
 
   private append(entry: { seq: number; put: V } | { seq: number; delete: string }): void {
+    if (this.closed) throw new Error(`the ${this.name} store is closed: its emulator was stopped`);
     if (this.journal === undefined) return;
     const line = JSON.stringify(entry) + '\n';
     try {

@@ -77,26 +77,9 @@ export const oauthError: ErrorFormatter = (status, _code, message) => ({
   error_description: message,
 });
 
-const STATUS_CODES: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  409: 'Conflict',
-  412: 'PreconditionFailed',
-  413: 'PayloadTooLarge',
-  415: 'UnsupportedMediaType',
-  428: 'PreconditionRequired',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  502: 'BadGateway',
-  503: 'ServiceUnavailable',
-  504: 'GatewayTimeout',
-};
-
+/** OData's code for a status: Node's reason phrase without spaces ("Payload Too Large" → "PayloadTooLarge"). */
 export function statusCode(status: number): string {
-  return STATUS_CODES[status] ?? `Status${status}`;
+  return (http.STATUS_CODES[status] ?? `Status${status}`).replace(/[^A-Za-z0-9]/g, '');
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

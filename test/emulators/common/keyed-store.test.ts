@@ -47,6 +47,8 @@ test('in memory: put, get, delete; every change advances seq', () => {
   expect(s.seq).toBe(3);
   expect(s.get('a')).toBeUndefined();
   expect(s.file).toBeUndefined();
+  s.close();
+  expect(() => put(s, 'late')).toThrow(/the items store is closed/);
 });
 
 test('a change appends one journal line and leaves the snapshot alone, however many records there are', () => {
