@@ -86,7 +86,7 @@ export function lockDataDir(dir: string): DataDirLock {
 }
 
 function self(): Owner {
-  return { pid: process.pid, host: hostname(), since: new Date().toISOString(), startTicks: startTicksOf(process.pid) };
+  return { pid: process.pid, host: hostname(), since: new Date().toISOString(), startTicks: procStat(process.pid)?.startTicks ?? null };
 }
 
 function makeDirectory(dir: string): void {
@@ -153,8 +153,10 @@ function isAlive(owner: Owner): boolean {
     if (code(err) === 'ESRCH') return false;
     // EPERM: a process of another user has that pid; it runs.
   }
-  const now = startTicksOf(owner.pid);
-  return owner.startTicks === null || now === null || now === owner.startTicks;
+  const now = procStat(owner.pid);
+  // A zombie (killed, not yet reaped by its parent) still has its pid, but it is gone.
+  if (now?.state === 'Z' || now?.state === 'X') return false;
+  return owner.startTicks === null || now === null || now.startTicks === owner.startTicks;
 }
 
 /**
@@ -179,13 +181,13 @@ function takeOverStale(file: string, staleText: string): void {
   fs.rmSync(aside, { force: true });
 }
 
-/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot); null where there is no /proc. */
-function startTicksOf(pid: number): string | null {
+/** State (field 3) and start time in clock ticks since boot (field 22) of /proc/<pid>/stat; null without /proc. */
+function procStat(pid: number): { state: string; startTicks: string | null } | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ")".
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
+    return { state: fields[0], startTicks: fields[19] ?? null };
   } catch {
     return null;
   }

@@ -61,6 +61,21 @@ test('a second process is refused, naming the directory and the holder; after a 
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
+test('a holder killed but not yet reaped by its parent (a zombie) does not hold the lock', async () => {
+  if (!fs.existsSync(`/proc/${process.pid}/stat`)) return console.log('skipped: no /proc on this platform');
+  // sh starts the holder, then becomes `sleep`, which never reaps it: once killed, the holder is a zombie.
+  const script = `require(${JSON.stringify(bundle)}).lockDataDir(${JSON.stringify(dir)}); console.log(process.pid); setInterval(() => {}, 1 << 30);`;
+  const parent = spawn('sh', ['-c', `"${process.execPath}" -e "$HOLDER" & exec sleep 120`], { env: { ...process.env, HOLDER: script }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(parent);
+  const pid = Number(await firstStdoutLine(parent, 'lock holder'));
+  expect(refusal(() => lockDataDir(dir)).message).toContain(`process ${pid}`);
+  process.kill(pid, 'SIGKILL');
+  const state = () => fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
+  while (state() !== 'Z') await new Promise((r) => setTimeout(r, 20));
+  lockDataDir(dir).release();
+  parent.kill('SIGKILL');
+});
+
 test('the same process cannot lock a directory twice (also through another path to it); release frees it', () => {
   const lock = lockDataDir(dir);
   fs.symlinkSync(dir, path.join(tmp, `${path.basename(dir)}-link`));
