@@ -70,7 +70,7 @@ export function writeFileAtomic(file: string, text: string): void {
 }
 
 /** Makes a rename or a new file in `dir` durable. Not every platform can open a directory: then it is skipped. */
-export function syncDirectory(dir: string): void {
+function syncDirectory(dir: string): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');

@@ -23,7 +23,7 @@ import { checkDocument, DataFileError, parseJson, readDataFile, recordOf, writeF
 const COMPACT_AFTER = 1000;
 
 export interface KeyedStoreOptions<V> extends DataFileDescription {
-  /** Directory for the files; must exist. Omit for an in-memory store. */
+  /** Directory for the files; created when missing. Omit for an in-memory store. */
   readonly dataDir?: string;
   /** Property of the snapshot that holds the records, e.g. "clients". */
   readonly field: string;

@@ -77,8 +77,11 @@ export async function startKmdLogicEmulator(options: KmdLogicEmulatorOptions = {
     return {
       ...emulator,
       close: async () => {
-        await emulator.close();
-        lock?.release();
+        try {
+          await emulator.close();
+        } finally {
+          lock?.release();
+        }
       },
     };
   } catch (err) {

@@ -65,9 +65,12 @@ export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {
     return {
       ...emulator,
       close: async () => {
-        await emulator.close();
-        stored.close();
-        lock?.release();
+        try {
+          await emulator.close();
+          stored.close();
+        } finally {
+          lock?.release();
+        }
       },
     };
   } catch (err) {
