@@ -1,5 +1,6 @@
 /** The bench sections, in the order they run and print. Add a section: import it and append it here. */
 import type { Section } from '../support/types';
+import { emulatorWritesSection } from './emulator-writes';
 import { latencySection } from './latency';
 import { librariesSection } from './libraries';
 import { reattachSection } from './reattach';
@@ -8,4 +9,13 @@ import { startupSection } from './startup';
 import { synthSection } from './synth';
 import { unreachableSection } from './unreachable';
 
-export const SECTIONS: readonly Section[] = [synthSection, startupSection, librariesSection, scaleSection, latencySection, reattachSection, unreachableSection];
+export const SECTIONS: readonly Section[] = [
+  synthSection,
+  startupSection,
+  librariesSection,
+  scaleSection,
+  latencySection,
+  reattachSection,
+  emulatorWritesSection,
+  unreachableSection,
+];

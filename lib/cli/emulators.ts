@@ -2,10 +2,12 @@
  * `workzone-cpr emulators`: runs the WorkZone and KMD Logic emulators in the foreground until stopped.
  * Once both are ready it prints their URLs and seeded credentials (one JSON line with --json).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DataDirError, lockDataDir } from '../emulators/common/data-dir';
+import { DataFileError } from '../emulators/common/data-file';
 import { loadOrCreateCertificateAuthority } from '../emulators/common/tls';
 import { startKmdLogicEmulator } from '../emulators/kmdlogic';
 import { startWorkZoneEmulator } from '../emulators/workzone';
@@ -27,7 +29,7 @@ export interface EmulatorsInfo {
 export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--tls] [--json] [--log]
 
 Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
-  --data DIR          keep their data in DIR across restarts (default: in memory)
+  --data DIR          keep their data in DIR across restarts (default: in memory); one process at a time
   --workzone-port N   port of the WorkZone emulator (default: any free port)
   --logic-port N      port of the KMD Logic emulator (default: any free port)
   --host H            address to listen on (default: 127.0.0.1)
@@ -64,40 +66,54 @@ export async function runEmulators(argv: string[]): Promise<void> {
     console.log(EMULATORS_USAGE);
     return;
   }
+  const ports = { workzone: port(values['workzone-port'], '--workzone-port'), logic: port(values['logic-port'], '--logic-port') };
+  if (ports.workzone !== 0 && ports.workzone === ports.logic) {
+    throw new UsageError(`--workzone-port and --logic-port are both ${ports.workzone}; each emulator needs its own port`);
+  }
   const dataDir = values.data;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const host = values.host ?? '127.0.0.1';
   const log = values.log ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
-  const https = values.tls ? serverCertificate(dataDir, values.host) : undefined;
-  const tls = https?.tls;
-  const workzone = await startWorkZoneEmulator({
-    tls,
-    port: port(values['workzone-port'], '--workzone-port'),
-    host: values.host,
-    dataDir: dataDir && join(dataDir, 'workzone'),
-    log,
-  });
-  const logic = await startKmdLogicEmulator({
-    tls,
-    port: port(values['logic-port'], '--logic-port'),
-    host: values.host,
-    dataDir: dataDir && join(dataDir, 'kmdlogic'),
-    log,
-  }).catch(async (e) => {
-    await workzone.close();
-    throw e;
-  });
-  const info: EmulatorsInfo = {
-    workzone: { url: workzone.url, tokenUrl: workzone.tokenUrl, username: workzone.username, password: workzone.password },
-    kmdLogic: {
-      url: logic.url,
-      tokenUrl: logic.tokenUrl,
-      clientId: logic.clientId,
-      clientSecret: logic.clientSecret,
-      subscriptionId: logic.subscriptionId,
-      productId: logic.productId,
-    },
-    ...(https && { caFile: https.caFile }),
+
+  // The whole directory is this process's (the TLS files too); each emulator also locks its own part.
+  const lock = dataDir === undefined ? undefined : withFlags(() => lockDataDir(dataDir), { dataDir });
+  const running: { close(): Promise<void> }[] = [];
+  let https: ReturnType<typeof serverCertificate> | undefined;
+  const cleanUp = async () => {
+    await Promise.all(running.map((r) => r.close()));
+    // Without --data the CA (its private key included) lived in a temp dir for this run only.
+    if (https?.temporary) rmSync(https.dir, { recursive: true, force: true });
+    lock?.release();
   };
+  let info: EmulatorsInfo;
+  try {
+    https = values.tls ? withFlags(() => serverCertificate(dataDir, values.host), { dataDir }) : undefined;
+    const tls = https?.tls;
+    const workzone = await withFlagsAsync(
+      () => startWorkZoneEmulator({ tls, port: ports.workzone, host: values.host, dataDir: dataDir && join(dataDir, 'workzone'), log }),
+      { dataDir, port: ['--workzone-port', ports.workzone], host },
+    );
+    running.push(workzone);
+    const logic = await withFlagsAsync(
+      () => startKmdLogicEmulator({ tls, port: ports.logic, host: values.host, dataDir: dataDir && join(dataDir, 'kmdlogic'), log }),
+      { dataDir, port: ['--logic-port', ports.logic], host },
+    );
+    running.push(logic);
+    info = {
+      workzone: { url: workzone.url, tokenUrl: workzone.tokenUrl, username: workzone.username, password: workzone.password },
+      kmdLogic: {
+        url: logic.url,
+        tokenUrl: logic.tokenUrl,
+        clientId: logic.clientId,
+        clientSecret: logic.clientSecret,
+        subscriptionId: logic.subscriptionId,
+        productId: logic.productId,
+      },
+      ...(https && { caFile: https.caFile }),
+    };
+  } catch (err) {
+    await cleanUp();
+    throw err;
+  }
   if (values.json) {
     console.log(JSON.stringify(info));
   } else {
@@ -114,15 +130,57 @@ export async function runEmulators(argv: string[]): Promise<void> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void Promise.all([workzone.close(), logic.close()]).then(() => {
-        // Without --data the CA (its private key included) lived in a temp dir for this run only.
-        if (https?.temporary) rmSync(https.dir, { recursive: true, force: true });
-        resolve();
-      });
+      void cleanUp().then(resolve);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** The flags behind what is being started, to name in its errors. */
+interface Flags {
+  readonly dataDir?: string;
+  readonly port?: readonly [flag: string, port: number];
+  readonly host?: string;
+}
+
+function withFlags<T>(start: () => T, flags: Flags): T {
+  try {
+    return start();
+  } catch (err) {
+    throw explain(err, flags);
+  }
+}
+
+async function withFlagsAsync<T>(start: () => Promise<T>, flags: Flags): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    throw explain(err, flags);
+  }
+}
+
+/**
+ * Turns what the system says (EADDRINUSE, EEXIST, EACCES, a bad data file) into an error naming the flag
+ * to change and how; anything else is passed on as it is.
+ */
+function explain(err: unknown, flags: Flags): unknown {
+  if (err instanceof DataDirError || err instanceof DataFileError) return new Error(`--data ${flags.dataDir}: ${err.message}`);
+  const e = err as NodeJS.ErrnoException;
+  if (flags.port && e.syscall === 'listen') {
+    const [flag, n] = flags.port;
+    if (e.code === 'EADDRINUSE') return new Error(`${flag} ${n}: port ${n} on ${flags.host} is already in use by another program; give a free port, or 0 for any free port`);
+    if (e.code === 'EACCES') return new Error(`${flag} ${n}: not allowed to listen on port ${n} (ports below 1024 need privileges); give a port from 1024 up, or 0 for any free port`);
+    if (e.code === 'EADDRNOTAVAIL') return new Error(`--host ${flags.host}: not an address of this machine; give one of its addresses, such as 127.0.0.1`);
+  }
+  if (flags.host && (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') && e.syscall === 'getaddrinfo') {
+    return new Error(`--host ${flags.host}: no such host name (${e.code}); give an address of this machine, such as 127.0.0.1`);
+  }
+  // A file the data directory needs (e.g. DIR/tls) could not be written.
+  if (flags.dataDir && typeof e.path === 'string' && ['EACCES', 'EPERM', 'EROFS', 'EEXIST', 'ENOTDIR', 'EISDIR'].includes(e.code ?? '')) {
+    return new Error(`--data ${flags.dataDir}: cannot write ${e.path} (${e.code}); give a directory this user can write to`);
+  }
+  return err;
 }
 
 /**

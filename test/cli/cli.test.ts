@@ -4,7 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -34,9 +35,9 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(args: string[], options: { uid?: number; gid?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: tmp } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: tmp }, ...options }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -124,6 +125,111 @@ describe('workzone-cpr emulators --json', () => {
     const r = await run(['emulators', '--workzone-port', 'eighty']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--workzone-port must be a port number');
+  });
+});
+
+describe('workzone-cpr emulators: the data directory and the ports', () => {
+  const wzAuth = (info: any) => ({ Authorization: `Basic ${Buffer.from(`${info.workzone.username}:${info.workzone.password}`).toString('base64')}` });
+  const createClient = (info: any, id: string) =>
+    fetch(`${info.workzone.url}/odata/OAuthClients`, {
+      method: 'POST',
+      headers: { ...wzAuth(info), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ClientId: id, ClientName: id, GrantType: 'CLNTCRED', User: 'CPRBATCHUSER', ClientSecret: 'secret-0123456789' }),
+    });
+
+  it('refuses a second process on the same --data, naming the directory and the holder; a SIGKILLed holder loses it, and every acknowledged write survives', async () => {
+    const data = join(tmp, 'shared-data');
+    const first = await startEmulators(['--data', data]);
+    const second = await run(['emulators', '--data', data]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`workzone-cpr: --data ${data}: data directory ${data} is in use by another emulator (process ${first.child.pid}`);
+    expect(second.stderr).toContain(`kill ${first.child.pid}`);
+    expect(second.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
+    // Writes in flight when the process is killed: the ones answered 201 must all be there after the restart.
+    const acknowledged: string[] = [];
+    let stop = false;
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      for (let i = 0; !stop; i++) {
+        const id = `w${w}-${i}`;
+        const res = await createClient(first.info, id).catch(() => undefined);
+        if (res?.status === 201) acknowledged.push(id);
+      }
+    });
+    while (acknowledged.length < 150) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+    await first.exited;
+
+    const again = await startEmulators(['--data', data]);
+    try {
+      const res = await fetch(`${again.info.workzone.url}/odata/OAuthClients`, { headers: wzAuth(again.info) });
+      const ids = new Set(((await res.json()) as { value: { ClientId: string }[] }).value.map((c) => c.ClientId));
+      expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
+      expect((await createClient(again.info, 'after-restart')).status).toBe(201);
+    } finally {
+      again.child.kill('SIGTERM');
+      expect(await again.exited).toBe(0);
+    }
+    expect(existsSync(join(data, 'emulator.lock'))).toBe(false);
+  });
+
+  it('a port in use names the flag and the fix, not EADDRINUSE; the data directory is released', async () => {
+    const data = join(tmp, 'port-data');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      for (const flag of ['--workzone-port', '--logic-port']) {
+        const r = await run(['emulators', '--data', data, flag, String(taken)]);
+        expect(r.code).toBe(1);
+        expect(r.stderr.trim()).toBe(`workzone-cpr: ${flag} ${taken}: port ${taken} on 127.0.0.1 is already in use by another program; give a free port, or 0 for any free port`);
+        expect(existsSync(join(data, 'emulator.lock'))).toBe(false);
+      }
+    } finally {
+      blocker.close();
+    }
+    const same = await run(['emulators', '--workzone-port', '40001', '--logic-port', '40001']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('--workzone-port and --logic-port are both 40001');
+  });
+
+  it('--data naming a file, or a path through a file, says so instead of EEXIST / ENOTDIR', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'not a directory');
+    for (const data of [file, join(file, 'below')]) {
+      const r = await run(['emulators', '--data', data]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`workzone-cpr: --data ${data}: data directory ${data} is not a directory`);
+      expect(r.stderr).toContain('give a directory, which is created when missing');
+      expect(r.stderr).not.toMatch(/EEXIST|ENOTDIR/);
+    }
+  });
+
+  it('--data in a directory this user cannot write to says so instead of EACCES / EPERM', async () => {
+    // Root writes through permission bits, so as root the command runs as the unprivileged user nobody.
+    const asRoot = process.getuid?.() === 0;
+    const data = join(tmp, 'read-only');
+    mkdirSync(data);
+    chmodSync(data, 0o555);
+    chmodSync(tmp, 0o755); // nobody must reach the CLI bundle
+    const r = await run(['emulators', '--data', data], asRoot ? { uid: 65534, gid: 65534 } : {});
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(`workzone-cpr: --data ${data}: data directory ${data} is not writable (EACCES: permission denied); make it writable for this user, or give another directory`);
+    expect(readdirSync(data)).toEqual([]);
+  });
+
+  it('a data file of the wrong shape stops the start naming --data, the file and the fix', async () => {
+    const data = join(tmp, 'bad-data');
+    mkdirSync(join(data, 'workzone'), { recursive: true });
+    writeFileSync(join(data, 'workzone', 'oauth-clients.json'), '{"seq":null,"clients":{}}');
+    const r = await run(['emulators', '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`workzone-cpr: --data ${data}: data file ${join(data, 'workzone', 'oauth-clients.json')} (the WorkZone emulator's OAuth clients) does not have the expected shape:`);
+    expect(r.stderr).toContain('seq: expected number, found null');
+    expect(r.stderr).toContain('Fix it, or delete it: the emulator starts with no OAuth clients.');
+    expect(existsSync(join(data, 'emulator.lock'))).toBe(false);
   });
 });
 

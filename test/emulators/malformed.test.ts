@@ -305,7 +305,7 @@ describe('KMD Logic emulator', () => {
   ];
 
   test('data-distributor create and update: malformed multipart bodies and content types are 400s saying what is wrong', async () => {
-    const good = buildMultipart(goodFields());
+    const good = await buildMultipart(goodFields());
     const boundary = /boundary=(.*)$/.exec(good.contentType)![1]!;
     const bodies = fc.oneof(
       fc.uint8Array({ maxLength: 200 }).map((b) => ({ type: good.contentType, body: Buffer.from(b) })),
@@ -339,14 +339,14 @@ describe('KMD Logic emulator', () => {
       if (how === 0) return fields.filter((f) => f.name !== name);
       return fields.map((f) => {
         if (f.name !== name) return f;
-        if (name === 'certificate') return how === 1 ? { name, value: 'not a file' } : { ...f, value: how === 2 ? Buffer.alloc(0) : Buffer.from('PFX?') };
+        if (name === 'certificate') return how === 1 ? { name, value: 'not a file' } : { name, filename: 'd.pfx', value: how === 2 ? Buffer.alloc(0) : Buffer.from('PFX?') };
         if (name === 'environment') return { name, value: ['production', 'Prod', '', 'Test '][how % 4]! };
         return how === 1 ? { name, value: '   ', filename: 'n.txt' } : { name, value: ' \t ' };
       });
     };
     await fc.assert(
       fc.asyncProperty(field, fc.integer({ min: 0, max: 3 }), fc.boolean(), async (name, how, update) => {
-        const m = buildMultipart(breakField(goodFields(), name, how));
+        const m = await buildMultipart(breakField(goodFields(), name, how));
         const url = update ? `${configs()}/data-distributor/${logic.productId}` : `${configs()}/data-distributor`;
         const answer = await api(url, { method: update ? 'PUT' : 'POST', headers: { 'content-type': m.contentType }, body: m.body });
         expectClearRefusal(answer);

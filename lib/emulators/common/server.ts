@@ -23,8 +23,11 @@ export interface EmulatorRequest {
 
 export type Handler = (req: EmulatorRequest, res: http.ServerResponse) => void | Promise<void>;
 
-/** Formats an error body; each emulator speaks its API's error dialect. */
-export type ErrorFormatter = (status: number, code: string, message: string) => unknown;
+/**
+ * Formats the body of an error the server raises itself (oversized body, injected fault, crash). Each
+ * emulator speaks its API's error dialect; `path` lets a token endpoint speak OAuth's (`oauthError`).
+ */
+export type ErrorFormatter = (status: number, code: string, message: string, path: string) => unknown;
 
 /** Thrown by handlers for an expected failure; the server answers with it. */
 export class HttpError extends Error {
@@ -65,26 +68,18 @@ export interface RunningServer {
 /** OData v4 error body. */
 export const odataError: ErrorFormatter = (_status, code, message) => ({ error: { code, message } });
 
-const STATUS_CODES: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  409: 'Conflict',
-  412: 'PreconditionFailed',
-  413: 'PayloadTooLarge',
-  415: 'UnsupportedMediaType',
-  428: 'PreconditionRequired',
-  429: 'TooManyRequests',
-  500: 'InternalServerError',
-  502: 'BadGateway',
-  503: 'ServiceUnavailable',
-  504: 'GatewayTimeout',
-};
+/**
+ * RFC 6749 §5.2 error body, for a token endpoint. §5.2 defines codes for requests only: a server-side
+ * failure gets the codes of §4.1.2.1 (`temporarily_unavailable` for overload, `server_error` otherwise).
+ */
+export const oauthError: ErrorFormatter = (status, _code, message) => ({
+  error: status === 429 || status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request',
+  error_description: message,
+});
 
+/** OData's code for a status: Node's reason phrase without spaces ("Payload Too Large" → "PayloadTooLarge"). */
 export function statusCode(status: number): string {
-  return STATUS_CODES[status] ?? `Status${status}`;
+  return (http.STATUS_CODES[status] ?? `Status${status}`).replace(/[^A-Za-z0-9]/g, '');
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -138,9 +133,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const log = options.log;
   const prefix = options.name ? `[${options.name}] ` : '';
 
-  const sendError = (res: http.ServerResponse, err: HttpError) => {
+  const sendError = (res: http.ServerResponse, path: string, err: HttpError) => {
     if (res.headersSent) return void res.destroy();
-    sendJson(res, err.status, err.body ?? format(err.status, err.code, err.message), err.headers);
+    sendJson(res, err.status, err.body ?? format(err.status, err.code, err.message, path), err.headers);
   };
 
   const listener = async (raw: http.IncomingMessage, res: http.ServerResponse) => {
@@ -165,16 +160,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if (decision.kind === 'drop') return void raw.socket.destroy();
         if (decision.kind === 'error') {
           const headers: Record<string, string> = decision.retryAfterSeconds !== undefined ? { 'Retry-After': String(decision.retryAfterSeconds) } : {};
-          return sendError(res, new HttpError(decision.status, statusCode(decision.status), 'injected fault', headers));
+          return sendError(res, url.pathname, new HttpError(decision.status, statusCode(decision.status), 'injected fault', headers));
         }
       }
       if (res.destroyed) return;
       await options.handler(req, res);
     } catch (err) {
-      if (err instanceof HttpError) return sendError(res, err);
+      if (err instanceof HttpError) return sendError(res, url.pathname, err);
       // Unexpected: log the message (handlers never put secrets in errors), answer 500.
       log?.(`${prefix}internal error on ${method} ${url.pathname}: ${(err as Error).message}`);
-      sendError(res, new HttpError(500, statusCode(500), 'internal emulator error'));
+      sendError(res, url.pathname, new HttpError(500, statusCode(500), 'internal emulator error'));
     }
   };
 

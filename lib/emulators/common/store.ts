@@ -1,16 +1,22 @@
 /**
- * A JSON document persisted to `<dataDir>/<name>.json`, or kept in memory when there is no data dir.
- * Writes are synchronous and atomic (temp file + rename), so a crash never leaves half a file and the
- * order of writes is the order of calls. Emulator data is small; simplicity beats throughput here.
+ * A small JSON document persisted to `<dataDir>/<name>.json`, or kept in memory when there is no data dir.
+ * The file is checked against the document's schema on load; writes are synchronous, atomic and durable
+ * (data-file.ts), so a crash never leaves half a file and the order of writes is the order of calls.
+ * Each write rewrites the whole document: for documents that stay small (settings, seeds, users). A
+ * growing collection belongs in a KeyedStore, whose writes are proportional to the change.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { z } from 'zod';
+import { readDataFile, writeFileAtomic, type DataFileDescription } from './data-file';
 
-export interface JsonStoreOptions<T> {
+export interface JsonStoreOptions<T> extends DataFileDescription {
   /** Directory for the file; created when missing. Omit for an in-memory store. */
   readonly dataDir?: string;
   /** The document when no file exists yet (it is written at once, so seeds persist). */
   readonly initial: () => T;
+  /** The document's shape, checked on load. */
+  readonly schema: z.ZodType<T>;
 }
 
 export class JsonStoreError extends Error {}
@@ -26,7 +32,7 @@ export class JsonStore<T> {
     if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new JsonStoreError(`store name "${name}" must use only letters, digits, ".", "_" and "-"`);
     this.file = options.dataDir ? path.join(options.dataDir, `${name}.json`) : undefined;
     if (this.file && fs.existsSync(this.file)) {
-      this.value = this.load(this.file);
+      this.value = readDataFile(this.file, options.schema, options);
     } else {
       this.value = options.initial();
       this.persist();
@@ -40,8 +46,8 @@ export class JsonStore<T> {
 
   /** Replaces the document and persists it. */
   set(value: T): void {
+    this.persist(value);
     this.value = value;
-    this.persist();
   }
 
   /**
@@ -51,31 +57,14 @@ export class JsonStore<T> {
   update<R = void>(change: (draft: T) => R): R {
     const draft = structuredClone(this.value);
     const result = change(draft);
+    this.persist(draft);
     this.value = draft;
-    this.persist();
     return result;
   }
 
-  /** Re-reads the file (e.g. after another process changed it). No-op in memory. */
-  reload(): void {
-    if (this.file && fs.existsSync(this.file)) this.value = this.load(this.file);
-  }
-
-  private load(file: string): T {
-    const text = fs.readFileSync(file, 'utf8');
-    try {
-      return JSON.parse(text) as T;
-    } catch (err) {
-      throw new JsonStoreError(`data file ${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
-    }
-  }
-
-  private persist(): void {
+  private persist(value: T = this.value): void {
     if (!this.file) return;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    // 0600: the files hold secret hashes.
-    fs.writeFileSync(tmp, JSON.stringify(this.value, null, 2) + '\n', { mode: 0o600 });
-    fs.renameSync(tmp, this.file);
+    writeFileAtomic(this.file, JSON.stringify(value, null, 2) + '\n');
   }
 }

@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { KMDLOGIC_SCOPE } from '../../schemas/kmdlogic';
 import { isGuid } from '../../schemas/rules';
+import { lockDataDir } from '../common/data-dir';
 import { FaultInjector, type FaultConfig } from '../common/faults';
-import { sendJson, startServer, type ErrorFormatter } from '../common/server';
+import { oauthError, sendJson, startServer, type ErrorFormatter } from '../common/server';
 import { JsonStore } from '../common/store';
 import { KmdLogicRoutes, type Stats } from './routes';
-import { ensureSeed, sameId, type KmdLogicData, type SeedOptions } from './state';
+import { ensureSeed, kmdLogicDataSchema, sameId, type KmdLogicData, type SeedOptions } from './state';
 import { TokenIssuer } from './tokens';
 
 export type { KmdLogicData, StoredConfiguration, ConfigurationModel } from './state';
@@ -24,7 +25,7 @@ export interface KmdLogicEmulatorOptions extends SeedOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** Where `kmdlogic.json` lives; in memory when omitted. */
+  /** Where `kmdlogic.json` lives, created when missing and locked until close; in memory when omitted. */
   readonly dataDir?: string;
   /** Lifetime of issued access tokens. Default 3600; tests use a few seconds to exercise renewal. */
   readonly tokenLifetimeSeconds?: number;
@@ -62,14 +63,40 @@ export interface KmdLogicEmulator {
   close(): Promise<void>;
 }
 
-/** Gateway-style error body for errors the shared server raises (faults, oversized bodies, crashes). */
-const gatewayError: ErrorFormatter = (status, _code, message) => ({ statusCode: status, message });
+/**
+ * Error body for errors the shared server raises (faults, oversized bodies, crashes): the gateway's style,
+ * and on the token endpoint OAuth's.
+ */
+const errorBody: ErrorFormatter = (status, code, message, path) => (path === TOKEN_PATH ? oauthError(status, code, message, path) : { statusCode: status, message });
 
 export async function startKmdLogicEmulator(options: KmdLogicEmulatorOptions = {}): Promise<KmdLogicEmulator> {
   checkOptions(options);
+  const lock = options.dataDir === undefined ? undefined : lockDataDir(options.dataDir);
+  try {
+    const emulator = await serve(options);
+    return {
+      ...emulator,
+      close: async () => {
+        try {
+          await emulator.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function serve(options: KmdLogicEmulatorOptions): Promise<KmdLogicEmulator> {
   const scope = options.scope ?? KMDLOGIC_SCOPE;
   const store = new JsonStore<KmdLogicData>('kmdlogic', {
     dataDir: options.dataDir,
+    schema: kmdLogicDataSchema,
+    holds: "the KMD Logic emulator's credentials, subscriptions and CPR configurations",
+    ifDeleted: 'the emulator seeds a new client credential, subscription and product configuration',
     initial: () => ensureSeed(undefined, options),
   });
   store.update((d) => void ensureSeed(d, options));
@@ -87,14 +114,14 @@ export async function startKmdLogicEmulator(options: KmdLogicEmulatorOptions = {
     host: options.host,
     tls: options.tls,
     faults,
-    errorFormat: gatewayError,
+    errorFormat: errorBody,
     log: options.log,
     name: 'kmdlogic',
-    handler: (req, res) => {
+    handler: async (req, res) => {
       const request = { method: req.method, headers: req.headers, body: req.body };
       let reply;
       if (req.path === TOKEN_PATH) reply = routes.token({ ...request, path: req.path });
-      else if (req.path.startsWith(`${API_BASE_PATH}/`)) reply = routes.api({ ...request, path: req.path.slice(API_BASE_PATH.length) });
+      else if (req.path.startsWith(`${API_BASE_PATH}/`)) reply = await routes.api({ ...request, path: req.path.slice(API_BASE_PATH.length) });
       else if (req.path === STATS_PATH && req.method === 'GET') reply = { status: 200, body: currentStats() };
       else reply = { status: 404, body: { statusCode: 404, message: `No route for ${req.path}.` } };
       sendJson(res, reply.status, reply.body, reply.headers);

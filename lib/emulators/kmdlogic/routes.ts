@@ -4,7 +4,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { JsonStore } from '../common/store';
-import { boundaryOf, MultipartError, parseMultipart, type FormPart } from './multipart';
+import { MultipartError, readMultipart } from './multipart';
 import {
   applyUpdate,
   ENVIRONMENTS,
@@ -77,14 +77,14 @@ export class KmdLogicRoutes {
   /** POST <token_url>: client credentials grant (form fields or HTTP Basic client authentication). */
   token(req: Request): Reply {
     this.stats.tokenRequests++;
-    if (req.method !== 'POST') return { ...fail(405, 'Use POST for the token endpoint.'), headers: { allow: 'POST' } };
+    if (req.method !== 'POST') return oauthFail(405, 'invalid_request', 'the token endpoint accepts POST only', { allow: 'POST' });
     const type = (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
       return oauthFail(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');
     }
     const form = new URLSearchParams(req.body.toString('utf8'));
     for (const key of new Set(form.keys())) {
-      if (form.getAll(key).length > 1) return oauthFail(400, 'invalid_request', `parameter ${key} is given more than once`);
+      if (form.getAll(key).length > 1) return oauthFail(400, 'invalid_request', `parameter ${JSON.stringify(key.slice(0, 40))} is given more than once; send it once`);
     }
 
     let clientId = form.get('client_id') ?? undefined;
@@ -135,7 +135,7 @@ export class KmdLogicRoutes {
   }
 
   /** Everything below the CPR API base (`/cpr/v1`). */
-  api(req: Request): Reply {
+  async api(req: Request): Promise<Reply> {
     this.stats.apiRequests++;
     const m = /^\/subscriptions\/([^/]+)\/cpr\/configurations(?:\/(data-distributor))?(?:\/([^/]+))?\/?$/.exec(req.path);
     if (!m) return fail(404, `No route for ${req.path}.`);
@@ -147,7 +147,7 @@ export class KmdLogicRoutes {
     }
     const [, sub, distributor, rawId] = segments;
     const rawSub = sub as string;
-    const route: { allow: string; run: () => Reply } | undefined = distributor
+    const route: { allow: string; run: () => Reply | Promise<Reply> } | undefined = distributor
       ? rawId
         ? { allow: 'PUT', run: () => this.update(rawSub, rawId, req) }
         : { allow: 'POST', run: () => this.create(rawSub, req) }
@@ -196,8 +196,8 @@ export class KmdLogicRoutes {
     return config ? { status: 200, body: toModel(config) } : fail(404, `Configuration ${id} was not found in subscription ${sub}.`);
   }
 
-  private create(sub: string, req: Request): Reply {
-    const input = formInput(req);
+  private async create(sub: string, req: Request): Promise<Reply> {
+    const input = await formInput(req);
     if ('status' in input) return input;
     const id = randomUUID();
     const created = this.store.update((d) => {
@@ -208,9 +208,9 @@ export class KmdLogicRoutes {
     return { status: 200, body: toWriteResponse(created) };
   }
 
-  private update(sub: string, id: string, req: Request): Reply {
+  private async update(sub: string, id: string, req: Request): Promise<Reply> {
     if (!this.find(sub, id)) return fail(404, `Configuration ${id} was not found in subscription ${sub}.`);
-    const input = formInput(req);
+    const input = await formInput(req);
     if ('status' in input) return input;
     const updated = this.store.update((d) => {
       const c = d.configurations.find((x) => sameId(x.id, id) && sameId(x.subscriptionId, sub));
@@ -227,20 +227,26 @@ export class KmdLogicRoutes {
 }
 
 /** Parses and checks the data-distributor form; a Reply is a 400 naming every bad field. */
-function formInput(req: Request): ConfigurationInput | Reply {
-  let parts: Map<string, FormPart>;
+async function formInput(req: Request): Promise<ConfigurationInput | Reply> {
+  let form: FormData;
   try {
-    parts = parseMultipart(req.body, boundaryOf(header(req, 'content-type')));
+    form = await readMultipart(header(req, 'content-type'), req.body);
   } catch (err) {
     if (err instanceof MultipartError) return fail(400, `Malformed multipart/form-data body: ${err.message}.`);
     throw err;
   }
   const errors: Record<string, string[]> = {};
   const problem = (field: string, message: string) => (errors[field] ??= []).push(message);
+  const seen = new Set<string>();
+  for (const name of form.keys()) {
+    if (seen.has(name)) problem(name, `${name} is given more than once; send it once`);
+    seen.add(name);
+  }
   const text = (field: string): string | undefined => {
-    const part = parts.get(field);
-    if (part?.filename !== undefined) problem(field, `${field} must be a text field, not a file`);
-    return part?.data.toString('utf8');
+    const value = form.get(field);
+    if (value === null) return undefined;
+    if (typeof value !== 'string') problem(field, `${field} must be a text field, not a file`);
+    return typeof value === 'string' ? value : undefined;
   };
 
   const name = text('name');
@@ -250,11 +256,15 @@ function formInput(req: Request): ConfigurationInput | Reply {
     problem('environment', `environment must be one of ${ENVIRONMENTS.join(', ')}`);
   }
   const password = text('certificatePassword') ?? '';
-  const cert = parts.get('certificate');
-  if (!cert) problem('certificate', 'certificate is required: upload the PKCS#12 (.pfx) file');
-  else if (cert.filename === undefined) problem('certificate', 'certificate must be a file part (with a filename)');
-  else if (cert.data.length === 0) problem('certificate', 'certificate is empty');
-  else if (cert.data[0] !== 0x30) problem('certificate', 'certificate is not a PKCS#12 (DER) file');
+  const cert = form.get('certificate');
+  let certificate = Buffer.alloc(0);
+  if (cert === null) problem('certificate', 'certificate is required: upload the PKCS#12 (.pfx) file');
+  else if (typeof cert === 'string') problem('certificate', 'certificate must be a file part (with a filename)');
+  else {
+    certificate = Buffer.from(await cert.arrayBuffer());
+    if (certificate.length === 0) problem('certificate', 'certificate is empty');
+    else if (certificate[0] !== 0x30) problem('certificate', 'certificate is not a PKCS#12 (DER) file');
+  }
 
   const fields = Object.keys(errors);
   if (fields.length > 0) {
@@ -263,8 +273,8 @@ function formInput(req: Request): ConfigurationInput | Reply {
   return {
     name: name as string,
     environment: environment as Environment,
-    certificateFileName: (cert as FormPart).filename as string,
-    certificate: (cert as FormPart).data,
+    certificateFileName: (cert as File).name,
+    certificate,
     certificatePassword: password,
   };
 }

@@ -4,6 +4,8 @@
  * layer (JsonStore) stays a detail and tests can read the data as it is on disk.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { isGuid } from '../../schemas/rules';
 
 export const DATA_DISTRIBUTOR = 'DataDistributor';
 export const ENVIRONMENTS = ['Production', 'Test'] as const;
@@ -45,6 +47,31 @@ export interface KmdLogicData {
   subscriptions: Subscription[];
   configurations: StoredConfiguration[];
 }
+
+// The shape of the data file, checked when it is loaded.
+const guid = z.string().refine(isGuid, 'expected a GUID');
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hash (64 hex digits)');
+export const kmdLogicDataSchema: z.ZodType<KmdLogicData> = z.strictObject({
+  version: z.literal(1),
+  seed: z.strictObject({ clientId: guid, subscriptionId: guid, productId: guid }),
+  credentials: z.array(z.strictObject({ clientId: guid, clientSecret: z.string().min(1), subscriptionIds: z.array(guid) })),
+  subscriptions: z.array(z.strictObject({ id: guid, name: z.string() })),
+  configurations: z.array(
+    z.strictObject({
+      id: guid,
+      subscriptionId: guid,
+      name: z.string(),
+      environment: z.enum(ENVIRONMENTS),
+      provider: z.string(),
+      certificateFileName: z.string(),
+      certificate: z.base64(),
+      certificateSha256: sha256Hex,
+      certificatePasswordSha256: sha256Hex,
+      createdAt: z.iso.datetime(),
+      updatedAt: z.iso.datetime(),
+    }),
+  ),
+});
 
 /** The configuration as the API shows it (CprProviderConfigurationModel): no certificate, no password. */
 export interface ConfigurationModel {

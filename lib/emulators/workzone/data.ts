@@ -3,6 +3,9 @@
  * door for tests that simulate changes made in WorkZone by hand (drift).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { recordOf } from '../common/data-file';
+import { KeyedStore } from '../common/keyed-store';
 import { JsonStore } from '../common/store';
 
 /** Grant type codes of the Configurator form. Only CLNTCRED is confirmed; see docs/workzone-api.md. */
@@ -31,13 +34,29 @@ export interface StoredUser {
   Active: boolean;
 }
 
-interface ClientsDoc {
-  seq: number;
-  clients: Record<string, StoredClient>;
-}
 interface UsersDoc {
   users: Record<string, StoredUser>;
 }
+
+// The shapes of the data files, checked when they are loaded.
+const storedClientSchema: z.ZodType<StoredClient> = z.strictObject({
+  ClientId: z.string().min(1),
+  ClientName: z.string(),
+  Enabled: z.boolean(),
+  AllowAccessTokensViaBrowser: z.boolean(),
+  AllowOfflineAccess: z.boolean(),
+  RequirePkce: z.boolean(),
+  GrantType: z.enum(GRANT_TYPES),
+  User: z.string(),
+  ClientSecretHash: z.base64().length(44, 'expected base64 of a SHA-256 hash (44 characters)').nullable(),
+  Version: z.number().int().positive(),
+});
+const storedUserSchema: z.ZodType<StoredUser> = z.strictObject({ Id: z.string(), Initials: z.string().min(1), Name: z.string(), Active: z.boolean() });
+const usersDocSchema: z.ZodType<UsersDoc> = z.strictObject({ users: recordOf(storedUserSchema) }).superRefine((doc, ctx) => {
+  for (const [key, user] of Object.entries(doc.users)) {
+    if (user.Initials !== key) ctx.addIssue({ code: 'custom', path: ['users', key], message: `the user's Initials are ${JSON.stringify(user.Initials)}, not ${JSON.stringify(key)}` });
+  }
+});
 
 export const SEED_USERS: readonly StoredUser[] = [{ Id: '1001', Initials: 'CPRBATCHUSER', Name: 'Captia CPR batch afvikler', Active: true }];
 
@@ -69,59 +88,66 @@ export type ClientChange = Partial<Omit<StoredClient, 'ClientId' | 'Version' | '
 };
 
 export class WorkZoneData {
-  private readonly clientsStore: JsonStore<ClientsDoc>;
+  private readonly clients: KeyedStore<StoredClient>;
   private readonly usersStore: JsonStore<UsersDoc>;
 
-  constructor(dataDir?: string) {
-    this.clientsStore = new JsonStore<ClientsDoc>('oauth-clients', { dataDir, initial: () => ({ seq: 0, clients: {} }) });
+  /** `notice`: told of repairs made on load (an unfinished journal line dropped after a crash). */
+  constructor(dataDir?: string, notice?: (message: string) => void) {
     this.usersStore = new JsonStore<UsersDoc>('users', {
       dataDir,
+      schema: usersDocSchema,
+      holds: "the WorkZone emulator's users",
+      ifDeleted: `the emulator starts with its seeded user ${SEED_USERS.map((u) => u.Initials).join(', ')} only`,
       initial: () => ({ users: Object.fromEntries(SEED_USERS.map((u) => [u.Initials, { ...u }])) }),
+    });
+    // Clients are many and change often: a write appends one journal line (keyed-store.ts).
+    this.clients = new KeyedStore<StoredClient>('oauth-clients', {
+      dataDir,
+      field: 'clients',
+      record: storedClientSchema,
+      keyOf: (c) => c.ClientId,
+      seqOf: (c) => c.Version,
+      holds: "the WorkZone emulator's OAuth clients",
+      ifDeleted: 'the emulator starts with no OAuth clients',
+      notice,
     });
   }
 
   getClient(clientId: string): StoredClient | undefined {
-    const found = own(this.clientsStore.get().clients, clientId);
+    const found = this.clients.get(clientId);
     return found ? { ...found } : undefined;
   }
 
   listClients(): StoredClient[] {
-    return Object.values(this.clientsStore.get().clients)
+    return [...this.clients.values()]
       .map((c) => ({ ...c }))
       .sort((a, b) => (a.ClientId < b.ClientId ? -1 : a.ClientId > b.ClientId ? 1 : 0));
   }
 
   /** Inserts a client; returns undefined when the id is taken. */
   createClient(client: Omit<StoredClient, 'Version' | 'ClientSecretHash'> & { ClientSecret?: string | null }): StoredClient | undefined {
-    return this.clientsStore.update((doc) => {
-      if (own(doc.clients, client.ClientId)) return undefined;
-      const { ClientSecret, ...props } = client;
-      const stored: StoredClient = { ...props, ClientSecretHash: ClientSecret ? hashSecret(ClientSecret) : null, Version: ++doc.seq };
-      setOwn(doc.clients, client.ClientId, stored);
-      return { ...stored };
-    });
+    if (this.clients.get(client.ClientId)) return undefined;
+    const { ClientSecret, ...props } = client;
+    const hash = ClientSecret ? hashSecret(ClientSecret) : null;
+    return { ...this.clients.put((seq) => ({ ...props, ClientSecretHash: hash, Version: seq })) };
   }
 
   /** Changes a client and gives it a new ETag; undefined when missing. */
   updateClient(clientId: string, change: ClientChange): StoredClient | undefined {
-    return this.clientsStore.update((doc) => {
-      const current = own(doc.clients, clientId);
-      if (!current) return undefined;
-      const { ClientSecret, ...props } = change;
-      const next: StoredClient = { ...current, ...props, ClientId: clientId, Version: ++doc.seq };
-      if (ClientSecret !== undefined) next.ClientSecretHash = ClientSecret === null ? null : hashSecret(ClientSecret);
-      setOwn(doc.clients, clientId, next);
-      return { ...next };
-    });
+    const current = this.clients.get(clientId);
+    if (!current) return undefined;
+    const { ClientSecret, ...props } = change;
+    const hash = ClientSecret === undefined ? current.ClientSecretHash : ClientSecret === null ? null : hashSecret(ClientSecret);
+    return { ...this.clients.put((seq) => ({ ...current, ...props, ClientId: clientId, ClientSecretHash: hash, Version: seq })) };
   }
 
   deleteClient(clientId: string): boolean {
-    return this.clientsStore.update((doc) => {
-      if (!own(doc.clients, clientId)) return false;
-      delete doc.clients[clientId];
-      doc.seq++;
-      return true;
-    });
+    return this.clients.delete(clientId);
+  }
+
+  /** Writes the clients' snapshot and closes their journal (the emulator's close). */
+  close(): void {
+    this.clients.close();
   }
 
   getUser(initials: string): StoredUser | undefined {

@@ -4,9 +4,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { z } from 'zod';
+import { lockDataDir } from '../common/data-dir';
 import { JsonStore } from '../common/store';
 import { FaultInjector, type FaultConfig } from '../common/faults';
-import { HttpError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
+import { HttpError, oauthError, odataError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
 import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
 import { clientView, parseClientBody, parseKeySegment, requireForCreate } from './entity';
 import { tokenEndpoint } from './token';
@@ -15,7 +17,10 @@ export interface WorkZoneEmulatorOptions {
   readonly port?: number;
   /** @default 127.0.0.1 */
   readonly host?: string;
-  /** Directory for the JSON data files. @default - in memory, lost on close */
+  /**
+   * Directory for the data files, created when missing; one emulator process at a time may use it (it is
+   * locked until close). @default - in memory, lost on close
+   */
   readonly dataDir?: string;
   /** @default "wzadmin" */
   readonly adminUser?: string;
@@ -49,21 +54,51 @@ export interface WorkZoneEmulator {
 const ODATA_HEADERS = { 'OData-Version': '4.0' };
 
 export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {}): Promise<WorkZoneEmulator> {
+  const lock = options.dataDir === undefined ? undefined : lockDataDir(options.dataDir);
+  let data: WorkZoneData | undefined;
+  try {
+    // A generated password is kept in the data directory, so that a restart on the same data keeps it
+    // (as the KMD Logic emulator keeps its seeded credentials).
+    const password = options.adminPassword ?? adminPasswordStore(options.dataDir).get().password;
+    const stored = (data = new WorkZoneData(options.dataDir, options.log && ((line) => options.log?.(`[workzone] ${line}`))));
+    const emulator = await serve(options.adminUser ?? 'wzadmin', password, stored, options);
+    return {
+      ...emulator,
+      close: async () => {
+        try {
+          await emulator.close();
+          stored.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (err) {
+    data?.close();
+    lock?.release();
+    throw err;
+  }
+}
+
+function adminPasswordStore(dataDir: string | undefined): JsonStore<{ password: string }> {
+  return new JsonStore('admin', {
+    dataDir,
+    schema: z.strictObject({ password: z.string().min(1) }),
+    holds: 'the WorkZone admin password',
+    ifDeleted: 'a new admin password is generated',
+    initial: () => ({ password: randomBytes(18).toString('base64url') }),
+  });
+}
+
+async function serve(username: string, password: string, data: WorkZoneData, options: WorkZoneEmulatorOptions): Promise<WorkZoneEmulator> {
   const paths = {
     odata: normalisePath(options.paths?.odata ?? '/odata'),
     oauthClients: options.paths?.oauthClients ?? 'OAuthClients',
     users: options.paths?.users ?? 'Users',
     token: normalisePath(options.paths?.token ?? '/connect/token'),
   };
-  const username = options.adminUser ?? 'wzadmin';
-  // A generated password is kept in the data directory, so that a restart on the same data keeps it
-  // (as the KMD Logic emulator keeps its seeded credentials).
-  const password =
-    options.adminPassword ??
-    new JsonStore<{ password: string }>('admin', { dataDir: options.dataDir, initial: () => ({ password: randomBytes(18).toString('base64url') }) }).get().password;
   // Hashed once: every OData request checks them.
   const adminDigests = { user: digest(username), password: digest(password) };
-  const data = new WorkZoneData(options.dataDir);
   const faults = new FaultInjector(options.faults);
   let base = '';
 
@@ -179,6 +214,8 @@ export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {
     tls: options.tls,
     handler,
     faults,
+    // The token endpoint answers even the server's own errors (a body over the limit) the OAuth way.
+    errorFormat: (status, code, message, path) => (path === paths.token ? oauthError : odataError)(status, code, message, path),
     log: options.log,
     name: 'workzone',
   });

@@ -26,6 +26,10 @@ export function tokenEndpoint(data: WorkZoneData, req: EmulatorRequest, res: Ser
   if (req.method !== 'POST') throw oauthError(405, 'invalid_request', 'the token endpoint accepts POST only', { Allow: 'POST' });
   const form = parseFormBody(req);
   if (!form) throw oauthError(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  // RFC 6749 §3.2: request parameters must not be included more than once.
+  for (const name of new Set(form.keys())) {
+    if (form.getAll(name).length > 1) throw oauthError(400, 'invalid_request', `parameter ${JSON.stringify(name.slice(0, 40))} is given more than once; send it once`);
+  }
 
   const basic = parseBasicAuth(req.headers.authorization);
   if (basic === null) throw oauthError(400, 'invalid_request', 'malformed Authorization header; expected Basic base64(client_id:client_secret)');

@@ -176,9 +176,9 @@ export class KmdLogicClient {
     return { ...written, name: written.name || input.name, environment: written.environment || input.environment };
   }
 
-  private send(method: 'POST' | 'PUT', path: string, input: DataDistributorInput, op: string): Promise<HttpResponse> {
+  private async send(method: 'POST' | 'PUT', path: string, input: DataDistributorInput, op: string): Promise<HttpResponse> {
     checkInput(input);
-    const form = buildMultipart([
+    const form = await buildMultipart([
       { name: 'name', value: input.name },
       { name: 'environment', value: input.environment },
       { name: 'certificate', value: input.certificate, filename: input.certificateFileName ?? 'certificate.pfx', contentType: 'application/x-pkcs12' },

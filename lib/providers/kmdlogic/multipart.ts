@@ -1,44 +1,33 @@
-/** Builds a multipart/form-data body (RFC 7578) on node built-ins, for the CPR data-distributor calls. */
-import { randomBytes } from 'node:crypto';
+/**
+ * The multipart/form-data body of the CPR data-distributor calls, serialized by Node's own WHATWG
+ * `FormData` (what browsers and every fetch-based client send), so that a server parses it as it parses
+ * theirs. `FormData` and `Response` load Node's fetch implementation (undici) on first use, which costs
+ * tens of milliseconds: they are touched only here, when a configuration is written, never at start-up.
+ */
 
-export interface FormField {
-  readonly name: string;
-  readonly value: string | Buffer;
-  /** Makes the part a file part. */
-  readonly filename?: string;
-  readonly contentType?: string;
-}
+/** A text field, or a file part (with a filename). */
+export type FormField =
+  | { readonly name: string; readonly value: string; readonly filename?: undefined }
+  | {
+      readonly name: string;
+      readonly value: string | Buffer;
+      readonly filename: string;
+      /** @default application/octet-stream */
+      readonly contentType?: string;
+    };
 
 export interface MultipartBody {
   readonly body: Buffer;
+  /** `multipart/form-data; boundary=…` */
   readonly contentType: string;
 }
 
-export function buildMultipart(fields: readonly FormField[]): MultipartBody {
-  const values = fields.map((f) => (typeof f.value === 'string' ? Buffer.from(f.value, 'utf8') : f.value));
-  let boundary: string;
-  // A random boundary practically never occurs in the data; check anyway, since a clash corrupts the body.
-  do boundary = `workzone-cpr-${randomBytes(16).toString('hex')}`;
-  while (values.some((v) => v.includes(boundary)));
-
-  const chunks: Buffer[] = [];
-  fields.forEach((field, i) => {
-    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${quote(field.name)}"`;
-    if (field.filename !== undefined) head += `; filename="${quote(field.filename)}"`;
-    head += '\r\n';
-    if (field.contentType !== undefined || field.filename !== undefined) {
-      head += `Content-Type: ${field.contentType ?? 'application/octet-stream'}\r\n`;
-    }
-    chunks.push(Buffer.from(`${head}\r\n`, 'utf8'), values[i], Buffer.from('\r\n'));
-  });
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
-/**
- * Escapes a quoted-string parameter: backslash as a quoted-pair (RFC 2045, which our emulator's parser
- * honours), `"` and line breaks percent-encoded as browsers do (HTML spec), so no value can end the string.
- */
-function quote(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+export async function buildMultipart(fields: readonly FormField[]): Promise<MultipartBody> {
+  const form = new FormData();
+  for (const field of fields) {
+    if (field.filename === undefined) form.append(field.name, field.value);
+    else form.append(field.name, new Blob([field.value], { type: field.contentType ?? 'application/octet-stream' }), field.filename);
+  }
+  const encoded = new Response(form);
+  return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') as string };
 }

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FaultInjector, parseFaultConfig, NO_FAULTS } from '../../../lib/emulators/common/faults';
+import { z } from 'zod';
+import { DataFileError, recordOf } from '../../../lib/emulators/common/data-file';
 import { JsonStore } from '../../../lib/emulators/common/store';
 import { HttpError, parseBasicAuth, sendJson, startServer, type RunningServer } from '../../../lib/emulators/common/server';
 
@@ -41,20 +43,21 @@ describe('JsonStore', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const counter = { schema: z.strictObject({ n: z.number().int() }), holds: 'a counter', ifDeleted: 'it starts again at 1' };
 
   test('persists the seed at once, updates atomically, reloads on restart', () => {
-    const a = new JsonStore<{ n: number }>('counter', { dataDir: path.join(dir, 'nested'), initial: () => ({ n: 1 }) });
+    const a = new JsonStore<{ n: number }>('counter', { ...counter, dataDir: path.join(dir, 'nested'), initial: () => ({ n: 1 }) });
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'nested', 'counter.json'), 'utf8'))).toEqual({ n: 1 });
     a.update((d) => {
       d.n = 2;
     });
     expect(fs.readdirSync(path.join(dir, 'nested'))).toEqual(['counter.json']); // no temp file left behind
-    const b = new JsonStore<{ n: number }>('counter', { dataDir: path.join(dir, 'nested'), initial: () => ({ n: 99 }) });
+    const b = new JsonStore<{ n: number }>('counter', { ...counter, dataDir: path.join(dir, 'nested'), initial: () => ({ n: 99 }) });
     expect(b.get()).toEqual({ n: 2 });
   });
 
   test('a change that throws leaves memory and file untouched', () => {
-    const s = new JsonStore<{ n: number }>('x', { dataDir: dir, initial: () => ({ n: 1 }) });
+    const s = new JsonStore<{ n: number }>('x', { ...counter, dataDir: dir, initial: () => ({ n: 1 }) });
     expect(() =>
       s.update((d) => {
         d.n = 5;
@@ -65,12 +68,64 @@ describe('JsonStore', () => {
     expect(JSON.parse(fs.readFileSync(s.file!, 'utf8'))).toEqual({ n: 1 });
   });
 
+  test('a write that fails leaves memory untouched', () => {
+    const s = new JsonStore<{ n: number }>('x', { ...counter, dataDir: dir, initial: () => ({ n: 1 }) });
+    fs.rmSync(dir, { recursive: true });
+    fs.writeFileSync(dir, 'a file where the directory was');
+    expect(() => s.set({ n: 2 })).toThrow();
+    expect(s.get()).toEqual({ n: 1 });
+    fs.rmSync(dir);
+  });
+
   test('in memory without a data dir; bad names refused', () => {
-    const s = new JsonStore<number[]>('mem', { initial: () => [] });
+    const s = new JsonStore<number[]>('mem', { schema: z.array(z.number()), holds: 'numbers', ifDeleted: 'none', initial: () => [] });
     s.set([1]);
     expect(s.get()).toEqual([1]);
     expect(s.file).toBeUndefined();
-    expect(() => new JsonStore('../escape', { initial: () => 0 })).toThrow(/store name/);
+    expect(() => new JsonStore('../escape', { schema: z.number(), holds: 'x', ifDeleted: 'x', initial: () => 0 })).toThrow(/store name/);
+  });
+
+  test.each([
+    ['', /is empty/],
+    ['  \n', /is empty/],
+    ['{not json', /is not valid JSON/],
+    ['null', /\(the whole file\): expected object, found null/],
+    ['{"n":"5"}', /n: expected number, found a string/],
+    ['{}', /n: expected number, found nothing \(missing\)/],
+    ['{"n":1,"extra":true}', /\(the whole file\): unknown property "extra"/],
+  ])('a file holding %j stops the load with its path, the problem and the fix', (text, problem) => {
+    const file = path.join(dir, 'counter.json');
+    fs.writeFileSync(file, text);
+    let error: unknown;
+    try {
+      new JsonStore('counter', { ...counter, dataDir: dir, initial: () => ({ n: 1 }) });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DataFileError);
+    const message = (error as Error).message;
+    expect(message).toContain(`data file ${file} (a counter) `);
+    expect(message).toMatch(problem);
+    expect(message).toMatch(/Fix it, or delete it: it starts again at 1\.$/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(text); // left as it was for the user to look at
+  });
+
+  test('the messages never show a value from the file (they hold secrets)', () => {
+    fs.writeFileSync(path.join(dir, 'secret.json'), JSON.stringify({ password: 12345, token: 'tok-VERY-SECRET' }));
+    expect(() => new JsonStore('secret', { schema: z.strictObject({ password: z.string() }), holds: 'a password', ifDeleted: 'x', dataDir: dir, initial: () => ({ password: 'p' }) })).toThrow(
+      expect.objectContaining({ message: expect.not.stringMatching(/12345|VERY-SECRET/) }),
+    );
+  });
+});
+
+describe('recordOf', () => {
+  test('checks every own key, "__proto__" included (z.record skips it)', () => {
+    const schema = recordOf(z.strictObject({ a: z.number() }));
+    const parsed = JSON.parse('{"__proto__": {"a": "bad"}, "x": {"a": 1}}');
+    const result = schema.safeParse(parsed);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path).toEqual(['__proto__', 'a']);
+    expect(schema.parse(JSON.parse('{"__proto__": {"a": 2}}'))).toEqual(JSON.parse('{"__proto__": {"a": 2}}'));
   });
 });
 

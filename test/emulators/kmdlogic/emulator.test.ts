@@ -42,8 +42,8 @@ describe('KMD Logic emulator', () => {
   let dataDir: string;
   const api = (p: string, init: RequestInit = {}) =>
     fetch(`${e.url}${p}`, { ...init, headers: { authorization: `Bearer ${bearer}`, ...(init.headers as Record<string, string>) } });
-  const send = (method: string, p: string, fields: FormField[]) => {
-    const m = buildMultipart(fields);
+  const send = async (method: string, p: string, fields: FormField[]) => {
+    const m = await buildMultipart(fields);
     return api(p, { method, body: m.body, headers: { 'content-type': m.contentType } });
   };
   const configs = () => `/subscriptions/${e.subscriptionId}/cpr/configurations`;
@@ -110,7 +110,24 @@ describe('KMD Logic emulator', () => {
       expect(json.status).toBe(400);
       expect(((await json.json()) as Record<string, string>).error_description).toMatch(/x-www-form-urlencoded/);
       const twice = await postToken(e, new URLSearchParams(`${tokenForm(e)}&scope=x`));
-      expect(((await twice.json()) as Record<string, string>).error_description).toMatch(/scope is given more than once/);
+      expect(((await twice.json()) as Record<string, string>).error_description).toMatch(/"scope" is given more than once/);
+      const grantTwice = await postToken(e, new URLSearchParams(`${tokenForm(e)}&grant_type=client_credentials`));
+      expect(grantTwice.status).toBe(400);
+      expect(await grantTwice.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/"grant_type" is given more than once/) });
+    });
+
+    it('answers a body over the limit, a wrong method and injected faults in the OAuth error shape', async () => {
+      const huge = await fetch(e.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `${tokenForm(e)}&x=${'y'.repeat(5 * 1024 * 1024)}` });
+      expect(huge.status).toBe(413);
+      expect(await huge.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/larger than \d+ bytes/) });
+      const get = await fetch(e.tokenUrl);
+      expect(get.status).toBe(405);
+      expect(get.headers.get('allow')).toBe('POST');
+      expect(await get.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+      e.faults.set({ errorRate: 1, errorStatus: 500, limit: 1 });
+      const fault = await postToken(e, tokenForm(e));
+      expect(fault.status).toBe(500);
+      expect(await fault.json()).toEqual({ error: 'server_error', error_description: 'injected fault' });
     });
   });
 
@@ -263,7 +280,7 @@ describe('KMD Logic emulator', () => {
       ['a certificate that is not DER', distributorForm({}, Buffer.from('-----BEGIN CERTIFICATE-----')), /not a PKCS#12/],
       [
         'a certificate without filename',
-        [...distributorForm({}, null), { name: 'certificate', value: DER }],
+        [...distributorForm({}, null), { name: 'certificate', value: DER.toString('latin1') }],
         /certificate must be a file part/,
       ],
       ['a name sent as a file', [...distributorForm({}).filter((f) => f.name !== 'name'), { name: 'name', value: 'x', filename: 'n.txt' }], /name must be a text field/],
@@ -276,12 +293,13 @@ describe('KMD Logic emulator', () => {
     it('answers 400 to malformed multipart bodies', async () => {
       const p = `${e.url}${configs()}/data-distributor`;
       const auth = { authorization: `Bearer ${bearer}` };
-      const good = buildMultipart(distributorForm());
+      const good = await buildMultipart(distributorForm());
       const cases: [Record<string, string>, Buffer | string, RegExp][] = [
         [{ 'content-type': 'application/json' }, '{}', /must be multipart\/form-data/],
+        [{ 'content-type': 'application/x-www-form-urlencoded' }, 'name=x', /must be multipart\/form-data/],
         [{ 'content-type': 'multipart/form-data' }, good.body, /no boundary/],
-        [{ 'content-type': good.contentType }, good.body.subarray(0, good.body.length - 30), /truncated/],
-        [{ 'content-type': 'multipart/form-data; boundary=other' }, good.body, /does not contain the boundary/],
+        [{ 'content-type': good.contentType }, good.body.subarray(0, good.body.length - 30), /does not parse .*truncated/],
+        [{ 'content-type': 'multipart/form-data; boundary=other' }, good.body, /does not parse .*another boundary/],
       ];
       for (const [headers, body, expected] of cases) {
         const res = await fetch(p, { method: 'POST', headers: { ...auth, ...headers }, body });
@@ -289,6 +307,17 @@ describe('KMD Logic emulator', () => {
         expect(await message(res)).toMatch(/^Malformed multipart\/form-data body: /);
         expect(await message(await fetch(p, { method: 'POST', headers: { ...auth, ...headers }, body }))).toMatch(expected);
       }
+    });
+
+    it('reads what browsers and Node\'s FormData send: a Windows path as filename keeps its backslashes', async () => {
+      const form = new FormData();
+      form.append('name', 'Vejle "CPR"');
+      form.append('environment', 'Test');
+      form.append('certificate', new Blob([DER], { type: 'application/x-pkcs12' }), 'C:\\certs\\vejle.pfx');
+      const res = await api(`${configs()}/data-distributor`, { method: 'POST', body: form });
+      expect(res.status).toBe(200);
+      const { id } = (await res.json()) as { id: string };
+      expect(await (await api(`${configs()}/${id}`)).json()).toMatchObject({ name: 'Vejle "CPR"', certificateFileName: 'C:\\certs\\vejle.pfx' });
     });
 
     it('answers 413 to bodies over 1 MiB', async () => {
@@ -311,6 +340,32 @@ describe('KMD Logic emulator', () => {
       expect(await read.json()).toMatchObject({ name: 'Vejle CPR' });
       const file = JSON.parse(fs.readFileSync(path.join(dataDir, 'kmdlogic.json'), 'utf8'));
       expect(file.configurations).toHaveLength(2);
+    });
+
+    it.each([
+      ['an empty file', '', /is empty/],
+      ['{}', '{}', /version: expected 1|seed: expected object, found nothing \(missing\)/],
+      ['a configuration with a bad environment', null, /configurations\.0\.environment: /],
+    ])('refuses to start on a data file holding %s, naming the file, the problem and the fix', async (_what, text, problem) => {
+      await e.close();
+      const file = path.join(dataDir, 'kmdlogic.json');
+      if (text === null) {
+        const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+        data.configurations[0].environment = 'Staging';
+        text = JSON.stringify(data);
+      }
+      fs.writeFileSync(file, text);
+      const start = startKmdLogicEmulator({ dataDir });
+      await expect(start).rejects.toThrow(`data file ${file} (the KMD Logic emulator's credentials, subscriptions and CPR configurations) `);
+      await expect(start).rejects.toThrow(problem);
+      await expect(start).rejects.toThrow(/Fix it, or delete it: the emulator seeds a new client credential/);
+      expect(fs.readFileSync(file, 'utf8')).toBe(text);
+      fs.rmSync(file);
+      e = await startKmdLogicEmulator({ dataDir }); // the failed start released the directory
+    });
+
+    it('refuses a second emulator on the same data directory while the first runs', async () => {
+      await expect(startKmdLogicEmulator({ dataDir })).rejects.toThrow(`data directory ${dataDir} is already in use`);
     });
 
     it('takes fixed ids and secret from options', async () => {

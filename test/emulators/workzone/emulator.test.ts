@@ -321,6 +321,34 @@ describe('WorkZone emulator: token endpoint', () => {
     const noAuth = await token({ grant_type: 'client_credentials' });
     expect(noAuth.status).toBe(401);
   });
+
+  test('a parameter given twice → invalid_request (RFC 6749 §3.2), even when both values are right', async () => {
+    for (const body of [
+      'grant_type=client_credentials&grant_type=client_credentials',
+      'grant_type=client_credentials&grant_type=password',
+      `grant_type=client_credentials&client_id=svc&client_id=svc&client_secret=${SECRET}`,
+    ]) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', ...(body.includes('client_id') ? {} : clientBasic('svc', SECRET)) };
+      const res = await fetch(wz.tokenUrl, { method: 'POST', headers, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/^parameter "(grant_type|client_id)" is given more than once/) });
+    }
+  });
+
+  test('a body over the limit → 413 in the OAuth error shape, not OData', async () => {
+    const huge = `grant_type=client_credentials&scope=${'x'.repeat(5 * 1024 * 1024)}`;
+    const res = await fetch(wz.tokenUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...clientBasic('svc', SECRET) }, body: huge });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/larger than \d+ bytes/) });
+  });
+
+  test('injected faults on the token endpoint speak OAuth too', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 503, limit: 1 });
+    const res = await token({ grant_type: 'client_credentials' }, clientBasic('svc', SECRET));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ error: 'temporarily_unavailable', error_description: 'injected fault' });
+    wz.faults.reset();
+  });
 });
 
 describe('WorkZone emulator: persistence, paths, TLS-free options', () => {
@@ -384,7 +412,65 @@ describe('WorkZone emulator: persistence, paths, TLS-free options', () => {
 
   test('a corrupt data file fails start-up with a message naming the file', async () => {
     fs.writeFileSync(path.join(dir, 'oauth-clients.json'), '{not json');
-    await expect(startWorkZoneEmulator({ dataDir: dir })).rejects.toThrow(/oauth-clients\.json is not valid JSON/);
+    await expect(startWorkZoneEmulator({ dataDir: dir })).rejects.toThrow(/oauth-clients\.json \(the WorkZone emulator's OAuth clients\) is not valid JSON/);
+  });
+
+  test.each([
+    ['oauth-clients.json', 'null', /\(the whole file\): expected object, found null/],
+    ['oauth-clients.json', '{"seq":"5","clients":{}}', /seq: expected number, found a string/],
+    ['oauth-clients.json', '{"seq":1,"clients":{"a":{"ClientId":"a"}}}', /clients\.a\.ClientName: expected string, found nothing \(missing\)/],
+    ['users.json', '{"users":{"JD":{"Id":"1","Initials":"XX","Name":"J","Active":true}}}', /users\.JD: the user's Initials are "XX", not "JD"/],
+    ['admin.json', '{}', /password: expected string, found nothing \(missing\)/],
+    ['admin.json', '', /is empty/],
+  ])('%s holding %s stops the start with the path, the problem and the fix; the file is left as it was', async (name, text, problem) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const start = startWorkZoneEmulator({ dataDir: dir });
+    await expect(start).rejects.toThrow(`data file ${file} (`);
+    await expect(start).rejects.toThrow(problem);
+    await expect(start).rejects.toThrow(/Fix it, or delete it: /);
+    expect(fs.readFileSync(file, 'utf8')).toBe(text);
+    // The failed start released the data directory: with the file gone, the next start works.
+    fs.rmSync(file);
+    await (await startWorkZoneEmulator({ dataDir: dir })).close();
+  });
+
+  test('a create appends one journal line: the data file is not rewritten, whatever the number of clients', async () => {
+    const wz = await startWorkZoneEmulator({ dataDir: dir });
+    try {
+      for (let i = 0; i < 200; i++) wz.data.createClient({ ...cpr(`client-${i}`), ClientSecret: 's3cret-0123456789' } as never);
+      const snapshot = path.join(dir, 'oauth-clients.json');
+      const journal = path.join(dir, 'oauth-clients.journal');
+      const before = fs.statSync(snapshot);
+      const journalBefore = fs.statSync(journal).size;
+      const res = await fetch(`${wz.odataUrl}/OAuthClients`, {
+        method: 'POST',
+        headers: { Authorization: basic(wz.username, wz.password), 'Content-Type': 'application/json' },
+        body: JSON.stringify(cpr('one-more')),
+      });
+      expect(res.status).toBe(201);
+      const after = fs.statSync(snapshot);
+      expect([after.ino, after.mtimeMs, after.size]).toEqual([before.ino, before.mtimeMs, before.size]);
+      const appended = fs.readFileSync(journal).subarray(journalBefore).toString('utf8');
+      expect(appended.split('\n')).toEqual([expect.stringContaining('"ClientId":"one-more"'), '']);
+      expect(appended).not.toContain('client-1'); // only the change, not the data set
+    } finally {
+      await wz.close();
+    }
+    // Stopped: the data file alone holds every client, in the format it always had.
+    expect(fs.readdirSync(dir).sort()).toEqual(['admin.json', 'oauth-clients.json', 'users.json']);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'oauth-clients.json'), 'utf8')).clients)).toHaveLength(201);
+  });
+
+  test('a second emulator on the same data directory is refused while the first runs', async () => {
+    const first = await startWorkZoneEmulator({ dataDir: dir });
+    try {
+      await expect(startWorkZoneEmulator({ dataDir: dir })).rejects.toThrow(`data directory ${dir} is already in use by another emulator in this process`);
+      expect(first.data.listClients()).toEqual([]); // the refused start wrote nothing
+    } finally {
+      await first.close();
+    }
+    await (await startWorkZoneEmulator({ dataDir: dir })).close();
   });
 
   test('configurable paths', async () => {
