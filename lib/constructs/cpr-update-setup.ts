@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { frameworkScope } from './framework';
 import { defaultPrefix, terraformName } from './names';
 import { KmdLogicSubscription } from './kmd-logic-subscription';
 import { WorkZoneOAuthClient, workZoneOAuthClientPropsSchema, type WorkZoneOAuthClientProps } from './workzone-oauth-client';
@@ -68,7 +69,7 @@ export class CprUpdateSetup extends Construct {
   public readonly outputs: { readonly [K in keyof CprUpdateIdentifiers]: TerraformOutput };
 
   constructor(scope: Construct, id: string, props: CprUpdateSetupProps) {
-    super(scope, id);
+    super(frameworkScope(scope, 'CprUpdateSetup'), id);
     const { kmdLogic, outputPrefix, ...clientProps } = validateProps(this, 'CprUpdateSetup', propsSchema, props, ['clientSecret']);
     const prefix = outputPrefix ?? defaultPrefix(this, 'CprUpdateSetup', 'outputPrefix', 'output');
     this.claimPrefix(prefix);

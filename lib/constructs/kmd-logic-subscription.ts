@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
 import { guid } from '../schemas/rules';
+import { frameworkScope } from './framework';
 import { defaultPrefix, snakeCase, terraformName } from './names';
 import { isToken, providerOf, ruledString, validateProps } from './validation';
 
@@ -121,7 +122,7 @@ export class KmdLogicSubscription extends Construct {
   public readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
-    super(scope, id);
+    super(frameworkScope(scope, 'KmdLogicSubscription'), id);
     const valid = validateProps(this, 'KmdLogicSubscription', propsSchema, props, ['clientSecret']);
     const variables: Record<string, TerraformVariable> = {};
     const fromVariable = (identifier: string, label: string, sensitive: boolean): string => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../bindings/workzone';
 import { maxLength, noWhitespace, notBlank } from '../schemas/rules';
 import { CPR_BATCH_USER, CPR_GRANT_TYPE, DEFAULT_CLIENT_NAME } from '../schemas/workzone';
+import { frameworkScope } from './framework';
 import { ClientSecret, type ClientSecretSource } from './client-secret';
 import { defaultProvider } from './providers';
 import { booleanOrToken, isToken, providerOf, ruledString, validateProps } from './validation';
@@ -93,7 +94,7 @@ export class WorkZoneOAuthClient extends Construct {
   public readonly userLookup?: DataWorkzoneUser;
 
   constructor(scope: Construct, id: string, props: WorkZoneOAuthClientProps) {
-    super(scope, id);
+    super(frameworkScope(scope, 'WorkZoneOAuthClient'), id);
     const valid = validateProps(this, 'WorkZoneOAuthClient', workZoneOAuthClientPropsSchema, props, ['clientSecret']);
     const provider = valid.provider ?? defaultProvider(this, WorkzoneProvider, 'workzone');
     const secret = (valid.clientSecret ?? ClientSecret.random()).bind(this);
