@@ -7,6 +7,10 @@
  * The first lines form a sh/JavaScript polyglot launcher. sh runs line 2: it moves NODE_EXTRA_CA_CERTS
  * aside (Node would parse those certificates eagerly at boot, ~80 ms, on every one of the 3–5 starts per
  * terraform command) and execs node on the same file; the runtime honours them lazily (extra-ca.ts).
+ * Node loads the file with require(), not as its main module: a mirror inside an ES module project
+ * ("type": "module") would make `node <file>` take the bundle for an ES module and refuse its name
+ * (`_v0.1.0`: unknown extension ".0"), while require() reads a file of any other extension as CommonJS.
+ * process.argv is the same either way ([node, absolute file, ...args]).
  * For node, line 1 is a hashbang and line 2 a string plus a comment. `--launcher=node` writes a plain
  * `#!/usr/bin/env node` instead.
  *
@@ -22,7 +26,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PROVIDERS = ['workzone', 'kmdlogic'];
 
 export const LAUNCHERS = {
-  sh: '#!/bin/sh\n":" //; export NODE_EXTRA_CA_CERTS_DEFERRED="${NODE_EXTRA_CA_CERTS-}"; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"\n',
+  sh: '#!/bin/sh\n":" //; export NODE_EXTRA_CA_CERTS_DEFERRED="${NODE_EXTRA_CA_CERTS-}"; unset NODE_EXTRA_CA_CERTS; exec node -e \'require(process.argv[1] = require("path").resolve(process.argv[1]))\' "$0" "$@"\n',
   node: '#!/usr/bin/env node\n',
 };
 
