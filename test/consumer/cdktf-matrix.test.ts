@@ -2,7 +2,8 @@
  * The cdktf package across the version matrix, from its packed tarball (made from a clean copy, as
  * pack.test.ts checks in detail). pack.test.ts is the `cdktf init` shape on this machine's Node 20 with
  * CommonJS; here the other dimensions, combined: the init shape on Node 22 as an ES module, and the oldest
- * versions the peer ranges admit on Node 24 with CommonJS. Each consumer: see matrix.ts.
+ * versions the peer ranges admit on Node 24 with CommonJS (cdktf-cli itself on Node 22: it does not start on
+ * 24, see matrix.ts). Each consumer: see matrix.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ afterAll(() => {
 
 const consumers: Consumer[] = [
   { framework: 'cdktf', versions: 'init', node: 22, module: 'esm' },
-  { framework: 'cdktf', versions: 'oldest', node: 24, module: 'commonjs' },
+  { framework: 'cdktf', versions: 'oldest', node: 24, module: 'commonjs', cliNode: 22 },
 ];
 
 for (const consumer of consumers) {

@@ -40,9 +40,16 @@ export interface Consumer {
   readonly module: 'commonjs' | 'esm';
   /** Run the CLI's deploy a second time and expect no changes (else a `terraform plan -detailed-exitcode`). */
   readonly redeploy?: boolean;
+  /**
+   * The Node.js of the framework's CLI when it cannot be `node` (the app, our CLI and providers still run on
+   * `node`: the CLI starts them from PATH). cdktf-cli 0.21.0 does not start on Node 24: its node-pty ships
+   * binaries up to Node 22's ABI, and building one needs its install script, which npm 11 skips.
+   */
+  readonly cliNode?: 22;
 }
 
-export const describeConsumer = (c: Consumer) => `${c.framework}, ${c.versions === 'init' ? `\`${c.framework} init\` ranges` : 'oldest peers'}, Node ${c.node}, ${c.module === 'esm' ? 'ES module' : 'CommonJS'}`;
+export const describeConsumer = (c: Consumer) =>
+  `${c.framework}, ${c.versions === 'init' ? `\`${c.framework} init\` ranges` : 'oldest peers'}, Node ${c.node}${c.cliNode ? ` (its CLI on Node ${c.cliNode})` : ''}, ${c.module === 'esm' ? 'ES module' : 'CommonJS'}`;
 
 /** Runs one consumer from its tarball in `dir`; returns the framework package versions npm chose. */
 export async function runConsumer(c: Consumer, tarball: string, dir: string): Promise<Record<string, string>> {
@@ -50,7 +57,10 @@ export async function runConsumer(c: Consumer, tarball: string, dir: string): Pr
   const consumer = join(dir, label);
   const home = (what: string) => join(dir, `home-${label}-${what}`);
   const bin = await nodeBin(c.node);
-  const cli = await frameworkCli(c.framework);
+  const cliNode = join(await nodeBin(c.cliNode ?? c.node), 'node');
+  const frameworkCommand = await frameworkCli(c.framework);
+  const cli = (args: string[], env: NodeJS.ProcessEnv, log: string[] | undefined, step: string) =>
+    ok(cliNode, [frameworkCommand, ...args], consumer, env, log, `${label}: ${c.framework} ${step}`);
 
   // The project: package.json as its init writes it (or pinned to the oldest peers), then npm install.
   const peers: Record<string, string> = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })).peerDependencies;
@@ -84,7 +94,7 @@ export async function runConsumer(c: Consumer, tarball: string, dir: string): Pr
   const env = agentEnv(home('pipeline'), { TF_CLI_CONFIG_FILE: join(consumer, 'terraform.rc'), ...fixtureSettings(test, prod, prodSecret) }, bin);
   const log: string[] = [];
   await ok('npx', ['workzone-cpr', 'providers', 'install', '--dir', './terraform-mirror', '--cli-config', './terraform.rc'], consumer, env, log, `${label}: providers install`);
-  await ok(cli, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, env, log, `${label}: ${c.framework} deploy`);
+  await cli(['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], env, log, 'deploy');
 
   const stackDir = join(consumer, 'cdktf.out/stacks/cpr-environments');
   const outputs = JSON.parse(await ok('terraform', ['output', '-json'], stackDir, env));
@@ -107,12 +117,12 @@ export async function runConsumer(c: Consumer, tarball: string, dir: string): Pr
   expect(secrets.filter((secret) => log.join('\n').includes(secret)).length).toBe(0); // (no secret in a failure message)
 
   if (c.redeploy) {
-    const again = await ok(cli, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, env, undefined, `${label}: ${c.framework} deploy again`);
+    const again = await cli(['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], env, undefined, 'deploy again');
     expect(again).toContain('No changes. Your infrastructure matches the configuration.');
   } else {
     expect((await run('terraform', ['plan', '-detailed-exitcode', '-input=false', '-no-color'], stackDir, env)).code).toBe(0);
   }
-  await ok(cli, ['destroy', '--auto-approve', '--no-color'], consumer, env, undefined, `${label}: ${c.framework} destroy`);
+  await cli(['destroy', '--auto-approve', '--no-color'], env, undefined, 'destroy');
   expect(await clientIds(test.workzone)).toEqual([]);
   expect(await clientIds(prod.workzone)).toEqual([]);
   timings[`${label}: versions`] = Object.entries(chosen).map(([name, v]) => `${name}@${v}`).join(' ');
