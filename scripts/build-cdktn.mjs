@@ -54,7 +54,7 @@ function parseArgs(argv) {
   return options;
 }
 
-function packageJson() {
+export function packageJson() {
   const project = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const { scripts, devDependencies, peerDependencies, ...rest } = project;
   const manifest = { ...rest, name: flavour.name, description: flavour.description, engines: flavour.engines };
