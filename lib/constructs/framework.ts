@@ -17,7 +17,7 @@ const RTTI = Symbol.for('jsii.rtti');
 /** The package this build is, by the framework it was built for (scripts/build-cdktn.mjs builds the second). */
 const PACKAGE_FOR: Record<string, string> = { cdktf: 'cdktf-workzone-cpr', cdktn: 'cdktn-workzone-cpr' };
 
-interface Copy {
+export interface PackageCopy {
   /** `constructs`, `cdktf` or `cdktn`. */
   readonly name: string;
   readonly version: string;
@@ -29,8 +29,8 @@ interface Copy {
 export class FrameworkMismatchError extends Error {
   constructor(
     message: string,
-    readonly app: Copy,
-    readonly library: Copy,
+    readonly app: PackageCopy,
+    readonly library: PackageCopy,
   ) {
     super(message);
     this.name = 'FrameworkMismatchError';
@@ -59,10 +59,10 @@ export function frameworkScope<S>(scope: S, constructType: string): S {
   return scope;
 }
 
-function mismatch(constructType: string, scope: IConstruct, app: Copy, library: Copy): FrameworkMismatchError {
+function mismatch(constructType: string, scope: IConstruct, app: PackageCopy, library: PackageCopy): FrameworkMismatchError {
   const ours = PACKAGE_FOR[copyOf(App).name] ?? 'this package';
   const where = `${constructType} in '${scope.node.path}'`;
-  const show = (c: Copy) => `${c.name} ${c.version} (${c.path ?? 'path unknown'})`;
+  const show = (c: PackageCopy) => `${c.name} ${c.version} (${c.path ?? 'path unknown'})`;
   if (app.name !== library.name) {
     const theirs = PACKAGE_FOR[app.name];
     return new FrameworkMismatchError(
@@ -94,7 +94,7 @@ function frameworkClass(object: object, fqnSuffix: string): Class {
 }
 
 /** Package name and version from the class's jsii metadata; its folder from the loaded module that exports it. */
-function copyOf(ctor: Class): Copy {
+function copyOf(ctor: Class): PackageCopy {
   const rtti = Object.prototype.hasOwnProperty.call(ctor, RTTI) ? ctor[RTTI] : undefined;
   const name = rtti?.fqn.split('.')[0] ?? '(unknown package)';
   const module = Object.values(require.cache).find((m) => {

