@@ -74,7 +74,7 @@ function mismatch(constructType: string, scope: IConstruct, app: PackageCopy, li
   }
   return new FrameworkMismatchError(
     `${where}: two copies of ${app.name} in one app: the app uses ${show(app)}, ${ours} was loaded with ${show(library)}. ` +
-      `An app needs one copy: each keeps state of its own (cdktf's aspects, constructs' tree internals) that the other does not see. Keep one: \`npm ls ${app.name}\` shows where each comes from; ` +
+      `An app needs one copy: each keeps state of its own (the framework's aspects, constructs' tree internals) that the other does not see. Keep one: \`npm ls ${app.name}\` shows where each comes from; ` +
       `\`npm dedupe\` (or delete node_modules and package-lock.json, then \`npm install\`) merges them when one version fits every ` +
       `peer range (${ours} needs the one your project depends on); in a monorepo, depend on one version of ${app.name} in every workspace.`,
     app,
