@@ -6,7 +6,7 @@
  * the expressions terraform will read, where that decides anything: two identical expressions are one
  * value (unless they call a function that differs per call); other tokens say nothing.
  */
-import type { TerraformProvider } from 'cdktf';
+import { TerraformStack, type TerraformProvider } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { scanTemplate, TemplateSyntaxError } from './hcl-template';
 import { resolvedText } from './terraform-text';
@@ -16,13 +16,26 @@ import { PropsValidationError, show } from './validation';
 const IMPURE = new Set(['uuid', 'timestamp', 'bcrypt']);
 
 /** Per provider configuration: client id (as terraform reads it) → path of the construct that owns it. */
-const owners = new WeakMap<TerraformProvider, Map<string, string>>();
+const owners = new WeakMap<object, Map<string, string>>();
+/** The stack's unaliased provider, whether it is known yet or chosen at synthesis (providers.ts). */
+const unaliased = new WeakMap<TerraformStack, object>();
 
-/** Records `scope` as the owner of `clientId` with `provider`; throws when another construct already is. */
-export function claimClientId(scope: IConstruct, constructType: string, provider: TerraformProvider, clientId: string): void {
+/** The provider configuration as one key: every unaliased provider of a stack is the same configuration. */
+function configurationKey(scope: IConstruct, provider: TerraformProvider | undefined): object {
+  if (provider !== undefined && provider.alias !== undefined) return provider;
+  const stack = TerraformStack.of(scope);
+  return unaliased.get(stack) ?? unaliased.set(stack, {}).get(stack)!;
+}
+
+/**
+ * Records `scope` as the owner of `clientId` with `provider` (undefined: the stack's default, chosen at
+ * synthesis); throws when another construct already is.
+ */
+export function claimClientId(scope: IConstruct, constructType: string, provider: TerraformProvider | undefined, clientId: string): void {
   const key = comparable(scope, clientId);
   if (key === undefined) return;
-  const claimed = owners.get(provider) ?? owners.set(provider, new Map()).get(provider)!;
+  const configuration = configurationKey(scope, provider);
+  const claimed = owners.get(configuration) ?? owners.set(configuration, new Map()).get(configuration)!;
   const other = claimed.get(key);
   if (other === undefined) {
     claimed.set(key, scope.node.path);

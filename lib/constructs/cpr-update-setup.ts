@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
+import { frameworkScope } from './framework';
 import { defaultPrefix, terraformName } from './names';
 import { KmdLogicSubscription } from './kmd-logic-subscription';
 import { literalText } from './terraform-text';
@@ -70,7 +71,7 @@ export class CprUpdateSetup extends Construct {
   public readonly outputs: { readonly [K in keyof CprUpdateIdentifiers]: TerraformOutput };
 
   constructor(scope: Construct, id: string, props: CprUpdateSetupProps) {
-    super(scope, id);
+    super(frameworkScope(scope, 'CprUpdateSetup'), id);
     const { kmdLogic, outputPrefix, ...clientProps } = validateProps(this, 'CprUpdateSetup', propsSchema(this), props, ['clientSecret']);
     const prefix = outputPrefix ?? defaultPrefix(this, 'CprUpdateSetup', 'outputPrefix', 'output');
     this.claimPrefix(prefix);

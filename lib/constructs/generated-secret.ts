@@ -4,6 +4,7 @@ import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { MIN_CLIENT_SECRET_LENGTH } from '../schemas/workzone';
+import { frameworkScope } from './framework';
 import { defaultProvider } from './providers';
 import { literalText } from './terraform-text';
 import { providerOf, validateProps } from './validation';
@@ -55,7 +56,7 @@ export class GeneratedSecret extends Construct {
   public readonly password: Password;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps = {}) {
-    super(scope, id);
+    super(frameworkScope(scope, 'GeneratedSecret'), id);
     const valid = validateProps(this, 'GeneratedSecret', propsSchema, props);
     this.password = new Password(this, 'Password', {
       provider: valid.provider ?? defaultProvider(this, RandomProvider, 'random'),

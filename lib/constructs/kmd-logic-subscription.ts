@@ -3,6 +3,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
 import { guid } from '../schemas/rules';
+import { frameworkScope } from './framework';
 import { scanTemplate } from './hcl-template';
 import { defaultPrefix, snakeCase, terraformName } from './names';
 import { checkSecret } from './secret-expression';
@@ -130,7 +131,7 @@ export class KmdLogicSubscription extends Construct {
   public readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
-    super(scope, id);
+    super(frameworkScope(scope, 'KmdLogicSubscription'), id);
     const valid = validateProps(this, 'KmdLogicSubscription', propsSchema(this), props, ['clientSecret']);
     const variables: Record<string, TerraformVariable> = {};
     const fromVariable = (identifier: string, label: string, sensitive: boolean): string => {

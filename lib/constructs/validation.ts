@@ -47,7 +47,7 @@ export const booleanOrToken = z.custom<boolean | IResolvable>((value) => typeof 
  * a reference terraform rejects far from the construct that caused it.
  */
 export const providerOf = (type: string) =>
-  z.custom<TerraformProvider>((v) => v instanceof TerraformProvider && v.terraformResourceType === type, {
+  z.custom<TerraformProvider>((v) => TerraformProvider.isTerraformProvider(v) && v.terraformResourceType === type, {
     message: `must be a ${type} provider configuration (a ${type} provider construct, e.g. with an alias)`,
   });
 

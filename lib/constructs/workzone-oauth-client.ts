@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../bindings/workzone';
 import { maxLength, noWhitespace, notBlank } from '../schemas/rules';
 import { CPR_BATCH_USER, CPR_GRANT_TYPE, DEFAULT_CLIENT_NAME } from '../schemas/workzone';
+import { frameworkScope } from './framework';
 import { ClientSecret, type ClientSecretSource } from './client-secret';
 import { claimClientId } from './client-ownership';
 import { defaultProvider } from './providers';
@@ -108,7 +109,7 @@ export class WorkZoneOAuthClient extends Construct {
   public readonly userLookup?: DataWorkzoneUser;
 
   constructor(scope: Construct, id: string, props: WorkZoneOAuthClientProps) {
-    super(scope, id);
+    super(frameworkScope(scope, 'WorkZoneOAuthClient'), id);
     const valid = validateProps(this, 'WorkZoneOAuthClient', workZoneOAuthClientPropsSchema(this), props, ['clientSecret']);
     const provider = valid.provider ?? defaultProvider(this, WorkzoneProvider, 'workzone');
     claimClientId(this, 'WorkZoneOAuthClient', provider, valid.clientId);

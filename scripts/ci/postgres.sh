@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL server for the tests of terraform's `pg` backend, used by .ci/run and by the tests.
 #
 #   scripts/ci/postgres.sh install      # Debian's postgresql, only when its binaries are missing (root + apt-get)
+#   scripts/ci/postgres.sh check        # exit 0 when the binaries are here, 3 when not (prints where they are)
 #   scripts/ci/postgres.sh start DIR    # new cluster in DIR on 127.0.0.1 and a free port; prints the connection string
 #   scripts/ci/postgres.sh stop DIR     # stops that server and removes DIR
 #
@@ -86,7 +87,8 @@ stop() {
 
 case "${1:-}" in
   install) install ;;
+  check) find_bin || die "no PostgreSQL binaries (initdb, pg_ctl) found; run 'scripts/ci/postgres.sh install' as root or set PG_BIN" 3 ;;
   start) start "${2:-}" ;;
   stop) stop "${2:-}" ;;
-  *) die "usage: postgres.sh install | start DIR | stop DIR" 2 ;;
+  *) die "usage: postgres.sh install | check | start DIR | stop DIR" 2 ;;
 esac

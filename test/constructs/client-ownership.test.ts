@@ -41,6 +41,14 @@ test('two CprUpdateSetups with one client id (supplied secrets of equal value) a
   expect(error.message).toContain("is already the client id of 'test/Test/OAuthClient'");
 });
 
+test("the stack's default provider is one configuration, whether it is chosen at synthesis or passed after being declared later", () => {
+  const stack = newStack();
+  new WorkZoneOAuthClient(stack, 'First', { clientId: 'cpr-update', clientSecret: generated() }); // no provider yet: chosen at synthesis
+  const declaredLater = new WorkzoneProvider(stack, 'wz', { url: 'https://wz.example.dk' });
+  const error = refusal(() => new WorkZoneOAuthClient(stack, 'Second', { clientId: 'cpr-update', provider: declaredLater, clientSecret: generated() }));
+  expect(error.message).toContain("is already the client id of 'test/First'");
+});
+
 test('the same client id against different provider configurations (two WorkZones) is fine', () => {
   const stack = newStack();
   const test = new WorkzoneProvider(stack, 'test', { alias: 'test', url: 'https://wz-test.example.dk' });

@@ -1,109 +1,53 @@
 /**
  * The package as another project gets it. From a copy of the sources without dist/ (as a clean clone),
- * `npm pack` builds and packs the tarball; a consumer project in a temporary folder installs it, compiles
- * its own stack (test/consumer/fixture: CprUpdateSetup twice, two environments, beside resources that
- * use its outputs), installs our providers with the one documented step and deploys with
+ * `npm pack` builds and packs the tarball (once for all the consumer tests: support.ts, packedTarballs); a consumer project shaped like the one `cdktf init` makes
+ * (`cdktf@^0.21.0`, `constructs@^10.4.2`, resolved by npm to the newest they allow; CommonJS; this machine's
+ * Node) installs it, with one copy of each framework package (peer dependencies), compiles its own stack
+ * (test/consumer/fixture: CprUpdateSetup twice, two environments, beside resources that use its outputs),
+ * installs our providers with the one documented step and deploys with
  * `cdktf deploy --auto-approve --skip-provider-lock` against two WorkZone emulators started by the
  * consumer's own `workzone-cpr emulators`, then destroys. The README's plain-HCL flow runs with the
  * packed CLI too, once with --dir/--cli-config and once into terraform's implied local mirror with no CLI
- * config, and the lock files terraform writes are compared byte for byte.
- *
- * Every command runs with a minimal environment, as a pipeline agent would: PATH, a fresh HOME, and what
- * the README says to set. Only npm keeps the real HOME (its cache: `npm ci` just filled it).
+ * config, and the lock files terraform writes are compared byte for byte. Last, a second copy of constructs
+ * nested under the package (as an old lock file leaves it) fails with one error naming both copies.
+ * Other Node versions, module kinds, the oldest peer versions and cdktn: the matrix tests beside this one.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { WorkZoneClient } from '../../lib/providers/workzone/client';
-import { firstStdoutLine } from '../first-line';
+import { join } from 'node:path';
+import {
+  INIT_DEPENDENCIES,
+  agentEnv,
+  clientIds,
+  fixtureSettings,
+  frameworkCli,
+  installedCopies,
+  npmEnv,
+  ok,
+  packed as packInfo,
+  packedTarballs,
+  repo,
+  repoPackage,
+  run,
+  startEmulators as startConsumerEmulators,
+  stopEmulators,
+  timings,
+  tokenWorks,
+  versionOf,
+  writeFixture,
+  type Emulators,
+} from './support';
 
 jest.setTimeout(240_000);
 
-const repo = join(__dirname, '../..');
-const repoPackage = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const root = mkdtempSync(join(tmpdir(), 'workzone-cpr-consumer-'));
 const consumer = join(root, 'consumer');
 const stackDir = join(consumer, 'cdktf.out/stacks/cpr-environments');
 const cli = join(consumer, 'node_modules/.bin/workzone-cpr');
-const cdktf = join(repo, 'node_modules/.bin/cdktf'); // the consumer's devDependency; taken from here to stay offline
-const children: ChildProcess[] = [];
-const timings: Record<string, string> = {};
+let cdktf: string;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** Runs a command that must succeed; returns its stdout (and its stderr to `log` when given). */
-async function ok(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, log?: string[]): Promise<string> {
-  const started = Date.now();
-  const r = await run(file, args, cwd, env);
-  const step = `${basename(file)} ${args.slice(0, 2).join(' ')}`;
-  timings[step] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  if (r.code !== 0) throw new Error(`${step} failed (${r.code}) in ${cwd}:\n${r.stderr}\n${r.stdout}`);
-  log?.push(r.stdout, r.stderr);
-  return r.stdout;
-}
-
-/** A pipeline agent's environment: PATH, an empty HOME, no terraform or npm settings of this machine. */
-function agentEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  mkdirSync(home, { recursive: true });
-  return { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir(), CHECKPOINT_DISABLE: '1', CI: '1', ...extra };
-}
-
-/** npm with the machine's HOME (its cache) but none of the npm_* settings jest may have inherited. */
-function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && !/^TF_/.test(k)));
-}
-
-/** The sources as a clean clone has them: no dist/, no node_modules (linked, as `npm ci` made it). */
-function cleanCopy(dest: string): void {
-  const skipped = new Set(['node_modules', 'dist', '.git', 'cdktf.out', '.sandbox', '.terraform', '.mirror', '.gen', 'coverage']);
-  cpSync(repo, dest, {
-    recursive: true,
-    filter: (from) => from === repo || !(skipped.has(basename(from)) || /\.(tfstate|tfstate\.backup|tgz)$/.test(from)),
-  });
-  symlinkSync(join(repo, 'node_modules'), join(dest, 'node_modules'), 'dir');
-}
-
-interface Emulators {
-  readonly workzone: { url: string; tokenUrl: string; username: string; password: string };
-  readonly kmdLogic: { url: string; tokenUrl: string; clientId: string; clientSecret: string; subscriptionId: string; productId: string };
-}
-
-/** The consumer's `workzone-cpr emulators --json` in the background; resolves with its first line. */
-function startEmulators(): Promise<Emulators> {
-  const child = spawn(cli, ['emulators', '--json'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'], env: agentEnv(join(root, 'home-emulators')) });
-  children.push(child);
-  return firstStdoutLine(child, 'workzone-cpr emulators').then((line) => JSON.parse(line) as Emulators);
-}
-
-/** The OAuth clients a WorkZone emulator holds, by client id (its admin OData API). */
-async function clientIds(wz: Emulators['workzone']): Promise<string[]> {
-  const auth = Buffer.from(`${wz.username}:${wz.password}`).toString('base64');
-  const res = await fetch(`${wz.url}/odata/OAuthClients`, { headers: { Authorization: `Basic ${auth}`, Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`GET OAuthClients: ${res.status}`);
-  return ((await res.json()) as { value: { ClientId: string }[] }).value.map((c) => c.ClientId).sort();
-}
-
-async function tokenWorks(wz: Emulators['workzone'], clientId: string, secret: string): Promise<boolean> {
-  const api = new WorkZoneClient({ url: wz.url, username: wz.username, password: wz.password }, { httpOptions: { retryMaxMs: 2000 } });
-  try {
-    return (await api.requestToken(undefined, clientId, secret)).ok;
-  } finally {
-    api.close();
-  }
-}
+const startEmulators = () => startConsumerEmulators(consumer, agentEnv(join(root, 'home-emulators')));
 
 const h1Of = (lock: string, source: string) => new RegExp(`provider "${source}" \\{[^}]*?"(h1:[^"]+)"`).exec(lock)?.[1];
 
@@ -113,18 +57,15 @@ let test: Emulators;
 let prod: Emulators;
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  stopEmulators();
   rmSync(root, { recursive: true, force: true });
   console.log(`consumer test steps: ${JSON.stringify(timings)}`);
 });
 
 describe('the packed package in a consumer project', () => {
   it('npm pack builds from a clean copy (prepack): JavaScript with declarations, CLI, provider bundles; no sources or tests', async () => {
-    const src = join(root, 'src');
-    cleanCopy(src);
-    const out = await ok('npm', ['pack', '--json', '--pack-destination', root], src, npmEnv());
-    const [info] = JSON.parse(out.slice(out.search(/^\[/m)));
-    tarball = join(root, info.filename);
+    const info = (await packedTarballs()).cdktf; // a clean copy of the sources, `npm pack` there (support.ts)
+    tarball = info.tarball;
     packed = info.files;
     timings.tarball = `${(info.size / 1024).toFixed(0)} KiB, ${info.entryCount} files, ${(info.unpackedSize / 1024).toFixed(0)} KiB unpacked`;
     const paths = new Set(packed.map((f) => f.path));
@@ -152,7 +93,7 @@ describe('the packed package in a consumer project', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('installs into a consumer project with only its runtime dependencies; the exports and the CLI load from there', async () => {
+  it('installs into a project shaped like `cdktf init`: one copy of each framework package, no dev dependency; the exports and the CLI load', async () => {
     mkdirSync(consumer, { recursive: true });
     writeFileSync(
       join(consumer, 'package.json'),
@@ -160,11 +101,18 @@ describe('the packed package in a consumer project', () => {
         name: 'consumer-stack',
         version: '1.0.0',
         private: true,
-        dependencies: { 'cdktf-workzone-cpr': `file:${tarball}`, cdktf: repoPackage.dependencies.cdktf, constructs: repoPackage.dependencies.constructs },
+        dependencies: { ...INIT_DEPENDENCIES.cdktf, 'cdktf-workzone-cpr': `file:${tarball}` },
       }),
     );
     await ok('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], consumer, npmEnv());
-    for (const dev of Object.keys(repoPackage.devDependencies)) expect(existsSync(join(consumer, 'node_modules', dev))).toBe(false);
+    for (const dev of Object.keys(repoPackage.devDependencies).filter((name) => !(name in repoPackage.peerDependencies))) {
+      expect(existsSync(join(consumer, 'node_modules', dev))).toBe(false);
+    }
+    // The framework packages are peers: npm installs one copy of each, the project's, and none under ours.
+    for (const peer of Object.keys(repoPackage.peerDependencies)) {
+      expect(await installedCopies(consumer, peer, npmEnv())).toEqual([join(consumer, 'node_modules', peer)]);
+      timings[peer] = versionOf(consumer, peer);
+    }
 
     const exported = await ok(process.execPath, ['-e', 'console.log(JSON.stringify(Object.keys(require("cdktf-workzone-cpr")).sort()))'], consumer, agentEnv(join(root, 'home-load')));
     expect(JSON.parse(exported)).toEqual(expect.arrayContaining(['ClientSecret', 'CprUpdateSetup', 'GeneratedSecret', 'KmdLogicSubscription', 'WorkZoneOAuthClient', 'kmdlogic', 'workzone']));
@@ -173,7 +121,7 @@ describe('the packed package in a consumer project', () => {
   });
 
   it('compiles the consumer stack (TypeScript, node16 resolution through "exports") against the package declarations', async () => {
-    for (const file of readdirSync(join(__dirname, 'fixture'))) copyFileSync(join(__dirname, 'fixture', file), join(consumer, file));
+    writeFixture(consumer, 'cdktf', 'commonjs');
     await ok(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', consumer], consumer, agentEnv(join(root, 'home-tsc')));
     expect(existsSync(join(consumer, 'main.cjs'))).toBe(true);
   });
@@ -191,23 +139,8 @@ describe('the packed package in a consumer project', () => {
 
     const home = join(root, 'home-pipeline');
     const logic = test.kmdLogic; // one KMD Logic for both environments
-    const env = agentEnv(home, {
-      TF_CLI_CONFIG_FILE: join(consumer, 'terraform.rc'),
-      KMDLOGIC_TOKEN_URL: logic.tokenUrl,
-      KMDLOGIC_API_URL: logic.url,
-      TF_VAR_prod_cpr_client_secret: prodSecret,
-    });
-    for (const [name, e] of [['test', test], ['prod', prod]] as const) {
-      Object.assign(env, {
-        [`TF_VAR_workzone_${name}_url`]: e.workzone.url,
-        [`TF_VAR_workzone_${name}_username`]: e.workzone.username,
-        [`TF_VAR_workzone_${name}_password`]: e.workzone.password,
-        [`TF_VAR_${name}_kmd_logic_client_id`]: logic.clientId,
-        [`TF_VAR_${name}_kmd_logic_client_secret`]: logic.clientSecret,
-        [`TF_VAR_${name}_kmd_logic_subscription_id`]: logic.subscriptionId,
-        [`TF_VAR_${name}_kmd_logic_product_id`]: logic.productId,
-      });
-    }
+    const env = agentEnv(home, { TF_CLI_CONFIG_FILE: join(consumer, 'terraform.rc'), ...fixtureSettings(test, prod, prodSecret) });
+    cdktf = await frameworkCli('cdktf');
     await ok('npx', ['workzone-cpr', 'providers', 'install', '--dir', './terraform-mirror', '--cli-config', './terraform.rc'], consumer, env, pipelineLog);
     await ok(cdktf, ['deploy', '--auto-approve', '--skip-provider-lock', '--no-color'], consumer, env, pipelineLog);
 
@@ -314,5 +247,29 @@ describe('the packed package in a consumer project', () => {
 
     expect(impliedLock).toBe(configuredLock);
     expect(xdgLock).toBe(configuredLock);
+  });
+
+  it('a second constructs nested under the package (an old lock file): one error naming both copies and the fix, not a TypeError', async () => {
+    // What npm left under the package while constructs was its own dependency, pinned to 10.4.2.
+    const nested = join(consumer, 'node_modules/cdktf-workzone-cpr/node_modules/constructs');
+    const packDir = mkdtempSync(join(root, 'constructs-'));
+    const tgz = packInfo(await ok('npm', ['pack', '--json', '--prefer-offline', '--pack-destination', packDir, 'constructs@10.4.2'], packDir, npmEnv()), packDir).tarball;
+    mkdirSync(nested, { recursive: true });
+    execFileSync('tar', ['-xzf', tgz, '-C', nested, '--strip-components=1']);
+    try {
+      const synth = await run(process.execPath, ['main.cjs'], consumer, agentEnv(join(root, 'home-nested')));
+      expect(synth.code).not.toBe(0);
+      const app = versionOf(consumer, 'constructs');
+      expect(synth.stderr).toContain(
+        `FrameworkMismatchError: WorkzoneProvider in 'cpr-environments': two copies of constructs in one app: the app uses constructs ${app} (${join(consumer, 'node_modules/constructs')}), ` +
+          `cdktf-workzone-cpr was loaded with constructs 10.4.2 (${nested}).`,
+      );
+      expect(synth.stderr).toContain('`npm ls constructs`');
+      expect(synth.stderr).not.toMatch(/_scopes|TypeError/);
+    } finally {
+      rmSync(nested, { recursive: true, force: true });
+    }
+    // Without the nested copy the same app synthesizes again.
+    await ok(process.execPath, ['main.cjs'], consumer, agentEnv(join(root, 'home-nested')));
   });
 });

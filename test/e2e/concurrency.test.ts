@@ -11,7 +11,7 @@ import { PgBackend, type TerraformStack } from 'cdktf';
 import { WorkzoneProvider } from '../../lib/bindings/workzone';
 import { ClientSecret, WorkZoneOAuthClient } from '../../lib/constructs';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../lib/emulators/workzone';
-import { lockTimeoutEnv, postgresForTests, synthStack, terraformHarness, Workdir, type Harness, type TestPostgres } from './harness';
+import { lockTimeoutEnv, postgresForTests, postgresMissing, synthStack, terraformHarness, Workdir, type Harness, type TestPostgres } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -26,11 +26,13 @@ interface LoggedRequest {
 let wz: WorkZoneEmulator;
 let harness: Harness;
 let pg: TestPostgres | undefined;
-let pgSkip: string | undefined;
+const pgMissing = postgresMissing();
+/** The pg tests: declared skipped, with the reason in their names, where PostgreSQL is missing. */
+const pgIt = (name: string, fn: () => Promise<void>) => (pgMissing ? it.skip : it)(`${name}${pgMissing ? ` (cannot run here: ${pgMissing})` : ''}`, fn);
 let requests: LoggedRequest[] = [];
 
 beforeAll(async () => {
-  ({ pg, skip: pgSkip } = postgresForTests());
+  if (!pgMissing) pg = postgresForTests();
   // The emulator logs each request when it ends, with its duration: enough to rebuild when it started.
   const log = (line: string) => {
     const m = /(GET|POST|PATCH|PUT|DELETE) (\S+) (\S+) (\d+)ms$/.exec(line);
@@ -92,8 +94,7 @@ const applyArgs = ['apply', '-auto-approve', '-input=false', '-no-color', '-json
 const changeSummary = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((m) => m.type === 'change_summary')?.changes;
 
 describe('with the pg backend', () => {
-  it('two deploys of one stack at once: one holds the lock, the other fails clearly or waits; state intact', async () => {
-    if (pgSkip) return void console.warn(`SKIPPED: pg lock test: ${pgSkip}`);
+  pgIt('two deploys of one stack at once: one holds the lock, the other fails clearly or waits; state intact', async () => {
     const db = pg!;
     const clients = ids('lock', 5);
     const json = clientsStack('lock', clients, { schema: db.uniqueSchema('cpr_lock') });
@@ -146,8 +147,7 @@ describe('with the pg backend', () => {
     expect(locksHeldBy('deploy-a') + locksHeldBy('deploy-b') + locksHeldBy('deploy-c')).toBe(0);
   });
 
-  it('five environment stacks deployed in parallel, each with its own state, all converge', async () => {
-    if (pgSkip) return void console.warn(`SKIPPED: parallel environments test: ${pgSkip}`);
+  pgIt('five environment stacks deployed in parallel, each with its own state, all converge', async () => {
     const db = pg!;
     const envs = ['dev', 'test', 'uat', 'preprod', 'prod'];
     // One database per environment: terraform's pg backend takes a database-wide lock for a state's first

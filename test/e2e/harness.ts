@@ -192,34 +192,72 @@ export interface TestPostgres {
   stop(): void;
 }
 
+/**
+ * Why terraform cannot install `source` (such as hashicorp/random) here, or undefined when it can. It asks
+ * as the harness's CLI config does for sources not ours: directly from the provider's registry. Decided when
+ * the test file loads (about a second where no registry is reachable), so that a test that needs the
+ * provider is declared skipped and counted so. Only an unreachable registry is a reason to skip: any other
+ * init failure throws.
+ */
+export function registryProviderMissing(source: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'registry-probe-'));
+  try {
+    const name = source.split('/').pop()!;
+    writeFileSync(join(dir, 'main.tf'), `terraform {\n  required_providers {\n    ${name} = { source = "${source}" }\n  }\n}\n`);
+    writeFileSync(join(dir, 'terraform.rc'), 'provider_installation {\n  direct {}\n}\n');
+    const { TF_PLUGIN_CACHE_DIR, TF_CLI_ARGS, TF_REATTACH_PROVIDERS, ...machine } = process.env;
+    const env = { ...machine, TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'), CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' };
+    const init = spawnSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env, encoding: 'utf8', timeout: 300_000 });
+    if (init.status === 0) return undefined;
+    const said = init.stderr.split('\n').find((l) => /Error/.test(l))?.replace(/[│╷╵]/g, '').trim() ?? '(no error line)';
+    if (/Failed to query available provider packages|could not connect|dial tcp|no such host/i.test(init.stderr)) {
+      return `terraform init could not install ${source} from its registry, unreachable from this machine (terraform said: ${said})`;
+    }
+    throw new Error(`terraform init of ${source} failed (${init.status ?? init.signal}), and not for an unreachable registry:\n${init.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const PG_ENV = 'WORKZONE_CPR_TEST_PG';
 const PG_SCRIPT = join(repoRoot, 'scripts/ci/postgres.sh');
 
 /**
- * The database for pg backend tests: $WORKZONE_CPR_TEST_PG when set (.ci/run starts a server and sets it),
- * else a throwaway server started with scripts/ci/postgres.sh. Where PostgreSQL is not installed, returns
- * a reason to skip; with CI=true that is an error instead, so CI cannot pass without running these tests.
+ * Why the pg backend tests cannot run here, or undefined when they can: $WORKZONE_CPR_TEST_PG is set (.ci/run
+ * starts a server and sets it) or PostgreSQL's binaries are installed (scripts/ci/postgres.sh check). Decided
+ * when the test file loads, so that a test that cannot run is declared skipped and counted so. With CI=true
+ * a missing PostgreSQL is an error instead, so CI cannot pass without running these tests.
  */
-export function postgresForTests(): { pg: TestPostgres; skip?: undefined } | { pg?: undefined; skip: string } {
+export function postgresMissing(): string | undefined {
+  if (process.env[PG_ENV]) return undefined;
+  const check = spawnSync('bash', [PG_SCRIPT, 'check'], { encoding: 'utf8' });
+  if (check.status === 0) return undefined;
+  const why = `${PG_ENV} is not set and ${check.stderr.trim() || `scripts/ci/postgres.sh check failed (${check.status})`}`;
+  if (check.status !== 3) throw new Error(why);
+  if (process.env.CI === 'true') throw new Error(`CI=true and no PostgreSQL for the pg backend tests: ${why}`);
+  return `${why}; install PostgreSQL (scripts/ci/postgres.sh install, as root) or set ${PG_ENV} to run these tests`;
+}
+
+/**
+ * The database for pg backend tests (where postgresMissing() found one): $WORKZONE_CPR_TEST_PG when set,
+ * else a throwaway server started with scripts/ci/postgres.sh and stopped by stop().
+ */
+export function postgresForTests(): TestPostgres {
   const given = process.env[PG_ENV];
-  if (given) return { pg: testPostgres(given, () => {}) };
+  if (given) return testPostgres(given, () => {});
   const parent = mkdtempSync(join(tmpdir(), 'pg-e2e-'));
   chmodSync(parent, 0o711); // the server runs as `postgres` when we are root: it must reach the cluster dir
   const dir = join(parent, 'cluster');
   const started = spawnSync('bash', [PG_SCRIPT, 'start', dir], { encoding: 'utf8' });
-  if (started.status === 0) {
-    const stop = () => {
-      execFileSync('bash', [PG_SCRIPT, 'stop', dir], { stdio: 'pipe' });
-      rmSync(parent, { recursive: true, force: true });
-    };
-    return { pg: testPostgres(started.stdout.trim(), stop) };
+  if (started.status !== 0) {
+    rmSync(parent, { recursive: true, force: true });
+    throw new Error(`${PG_ENV} is not set and scripts/ci/postgres.sh could not start a server: ${started.stderr.trim()}`);
   }
-  rmSync(parent, { recursive: true, force: true });
-  const why = `${PG_ENV} is not set and scripts/ci/postgres.sh could not start a server: ${started.stderr.trim()}`;
-  if (started.status === 3 && process.env.CI !== 'true') {
-    return { skip: `${why}. Install PostgreSQL (scripts/ci/postgres.sh install, as root) or set ${PG_ENV} to run these tests.` };
-  }
-  throw new Error(process.env.CI === 'true' ? `CI=true and no PostgreSQL for the pg backend tests: ${why}` : why);
+  const stop = () => {
+    execFileSync('bash', [PG_SCRIPT, 'stop', dir], { stdio: 'pipe' });
+    rmSync(parent, { recursive: true, force: true });
+  };
+  return testPostgres(started.stdout.trim(), stop);
 }
 
 function testPostgres(connStr: string, stop: () => void): TestPostgres {

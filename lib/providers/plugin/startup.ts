@@ -44,10 +44,14 @@ export const DEFERRED_EXTRA_CA_VARIABLE = 'NODE_EXTRA_CA_CERTS_DEFERRED';
 /**
  * The bundle's first two lines. For sh, line 2 defers NODE_EXTRA_CA_CERTS (unless plain start is asked
  * for) and execs node on this file; for node, line 1 is a hashbang and line 2 a string and a comment.
+ * Node loads the file with require(), not as its main module: a mirror inside an ES module project
+ * ("type": "module") would make `node <file>` take the bundle for an ES module and refuse its name
+ * (`_v0.1.0`: unknown extension ".0"), while require() reads a file of any other extension as CommonJS.
+ * process.argv is the same either way ([node, absolute file, ...args]).
  */
 export const SH_LAUNCHER =
   '#!/bin/sh\n' +
-  `":" //; [ -n "\${${PLAIN_START_VARIABLE}-}" ] || { export ${DEFERRED_EXTRA_CA_VARIABLE}="\${NODE_EXTRA_CA_CERTS-}"; unset NODE_EXTRA_CA_CERTS; }; exec node "$0" "$@"\n`;
+  `":" //; [ -n "\${${PLAIN_START_VARIABLE}-}" ] || { export ${DEFERRED_EXTRA_CA_VARIABLE}="\${NODE_EXTRA_CA_CERTS-}"; unset NODE_EXTRA_CA_CERTS; }; exec node -e 'require(process.argv[1] = require("path").resolve(process.argv[1]))' "$0" "$@"\n`;
 /** A plain hashbang: Node loads NODE_EXTRA_CA_CERTS itself (`build-providers.mjs --launcher=node`). */
 export const NODE_LAUNCHER = '#!/usr/bin/env node\n';
 
