@@ -49,9 +49,10 @@ describe('the check', () => {
     expect(problems[1].message).toBe('differs from the export `WorkZoneOAuthClient` only in letter case');
   });
 
-  test('a deprecated name only where the line says it is deprecated', () => {
+  test('a deprecated name only where its paragraph says it is deprecated', () => {
     expect(problemsIn('Create a `workzone.WorkzoneOauthClient`.').map((p) => p.message)).toEqual(['`workzone.WorkzoneOauthClient` is deprecated; quote its new name']);
-    expect(problemsIn('`workzone.WorkzoneOauthClient` is a deprecated alias of `workzone.OauthClient`.')).toEqual([]);
+    expect(problemsIn('`workzone.WorkzoneOauthClient` is an alias of `workzone.OauthClient`,\nkept deprecated.')).toEqual([]);
+    expect(problemsIn('It is deprecated.\n\nCreate a `workzone.WorkzoneOauthClient`.')).toHaveLength(1);
   });
 
   test('checks TypeScript examples: imports from either package flavour and the members they use', () => {

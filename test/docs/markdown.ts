@@ -20,7 +20,7 @@ export interface Quote {
   readonly line: number;
   /** The quoted code, e.g. `ClientSecret.random()`, or `Head.member` for the `Head.a`/`b` shorthand. */
   readonly text: string;
-  /** The whole line, for context in messages and for the deprecation note. */
+  /** The paragraph (or code line) it stands in, for the deprecation note. */
   readonly context: string;
 }
 
@@ -32,26 +32,39 @@ export interface Problem {
 
 const FENCE = /^\s*(```|~~~)(\S*)/;
 
-/** Inline code spans outside fenced blocks; `A.b`/`c` also yields `A.c`. */
+/** The lines of a page outside fenced code blocks (the fence lines left out too), with their index. */
+function proseLines(markdown: string): { text: string; index: number }[] {
+  const lines: { text: string; index: number }[] = [];
+  let fence: string | undefined;
+  markdown.split('\n').forEach((text, index) => {
+    const open = FENCE.exec(text);
+    if (open) fence = fence === undefined ? open[1] : text.trim().startsWith(fence) ? undefined : fence;
+    else if (fence === undefined) lines.push({ text, index });
+  });
+  return lines;
+}
+
+/** Inline code spans outside fenced blocks, with their paragraph as context; `A.b`/`c` also yields `A.c`. */
 export function inlineCode(markdown: string): Quote[] {
   const quotes: Quote[] = [];
-  let fence: string | undefined;
-  markdown.split('\n').forEach((context, index) => {
-    const open = FENCE.exec(context);
-    if (open) {
-      fence = fence === undefined ? open[1] : context.trim().startsWith(fence) ? undefined : fence;
-      return;
-    }
-    if (fence !== undefined) return;
+  const lines = markdown.split('\n');
+  const paragraphOf = (index: number): string => {
+    let start = index;
+    let end = index;
+    while (start > 0 && lines[start - 1].trim() !== '') start--;
+    while (end < lines.length - 1 && lines[end + 1].trim() !== '') end++;
+    return lines.slice(start, end + 1).join('\n');
+  };
+  for (const { text, index } of proseLines(markdown)) {
     let previous: { text: string; end: number } | undefined;
-    for (const span of context.matchAll(/(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g)) {
-      const text = span[2].trim();
+    for (const span of text.matchAll(/(`+)(?!`)([\s\S]*?[^`])\1(?!`)/g)) {
+      const code = span[2].trim();
       const start = span.index!;
-      const alternative = previous && context.slice(previous.end, start) === '/' && /^[a-z_$][\w$]*(\(.*\))?$/.test(text) && /\.[\w$]+(\(.*\))?$/.exec(previous.text);
-      quotes.push({ line: index + 1, text: alternative ? previous!.text.slice(0, alternative.index) + '.' + text : text, context });
-      previous = { text: alternative ? quotes[quotes.length - 1].text : text, end: start + span[0].length };
+      const alternative = previous && text.slice(previous.end, start) === '/' && /^[a-z_$][\w$]*(\(.*\))?$/.test(code) && /\.[\w$]+(\(.*\))?$/.exec(previous.text);
+      quotes.push({ line: index + 1, text: alternative ? previous!.text.slice(0, alternative.index) + '.' + code : code, context: paragraphOf(index) });
+      previous = { text: alternative ? quotes[quotes.length - 1].text : code, end: start + span[0].length };
     }
-  });
+  }
   return quotes;
 }
 
@@ -84,7 +97,7 @@ const FILE_NAME = /\.(json|md|ts|cts|mts|js|mjs|cjs|tf|tfstate|sh|rc|hcl|ya?ml|p
  * - a quote whose first name is an export (`ClientSecret.random()`, `CprUpdateSetup`) or a binding namespace
  *   (`workzone.WorkzoneProvider`) must exist, member by member;
  * - a name that differs from an export only in letter case is a mix-up of the two layers (`WorkzoneOauthClient`);
- * - a deprecated name is quoted only on a line that says it is deprecated.
+ * - a deprecated name is quoted only in a paragraph that says it is deprecated.
  * Anything else (environment variables, HCL attributes, CLI flags, wire names, cdktf's own classes) is not ours
  * and not checked.
  */
@@ -144,33 +157,20 @@ export function checkCode(api: ReadonlyMap<string, PublicName>, block: { line: n
 /** The relative links of a page outside code (`[text](target)`), with their line. */
 export function relativeLinks(markdown: string): { line: number; target: string }[] {
   const links: { line: number; target: string }[] = [];
-  let fence: string | undefined;
-  markdown.split('\n').forEach((text, index) => {
-    const open = FENCE.exec(text);
-    if (open) {
-      fence = fence === undefined ? open[1] : text.trim().startsWith(fence) ? undefined : fence;
-      return;
-    }
-    if (fence !== undefined) return;
+  for (const { text, index } of proseLines(markdown)) {
     const prose = text.replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, '');
     for (const link of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (!/^[a-z][a-z0-9+.-]*:/i.test(link[1])) links.push({ line: index + 1, target: link[1] });
     }
-  });
+  }
   return links;
 }
 
 /** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens, repeats numbered. */
 export function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
-  let fence: string | undefined;
-  for (const text of markdown.split('\n')) {
-    const open = FENCE.exec(text);
-    if (open) {
-      fence = fence === undefined ? open[1] : text.trim().startsWith(fence) ? undefined : fence;
-      continue;
-    }
-    const heading = fence === undefined && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
+  for (const { text } of proseLines(markdown)) {
+    const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(text);
     if (!heading) continue;
     const base = heading[1]
       .toLowerCase()
