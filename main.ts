@@ -7,13 +7,12 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ClientSecret, CprUpdateSetup } from './lib';
-import { WorkzoneProvider } from './lib/bindings/workzone';
+import { ClientSecret, CprUpdateSetup, workzone } from './lib';
 
 export class CprUpdateStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new WorkzoneProvider(this, 'workzone');
+    new workzone.WorkzoneProvider(this, 'workzone');
     new CprUpdateSetup(this, 'CprUpdate', {
       clientId: process.env.CPR_CLIENT_ID ?? 'cpr-update',
       // The default is ClientSecret.random(). Where hashicorp/random cannot be installed (no registry, no

@@ -125,9 +125,9 @@ export class KmdlogicProvider extends cdktf.TerraformProvider {
 }
 
 /**
- * Configuration of {@link KmdlogicCprConfiguration}.
+ * Configuration of {@link CprConfiguration}.
  */
-export interface KmdlogicCprConfigurationConfig extends cdktf.TerraformMetaArguments {
+export interface CprConfigurationConfig extends cdktf.TerraformMetaArguments {
   /**
    * Logic subscription id (a GUID). Changing it creates a new configuration.
    * Terraform attribute `subscription_id`.
@@ -162,11 +162,11 @@ export interface KmdlogicCprConfigurationConfig extends cdktf.TerraformMetaArgum
  *
  * Generated from the schema of `kmdlogic_cpr_configuration`.
  */
-export class KmdlogicCprConfiguration extends cdktf.TerraformResource {
+export class CprConfiguration extends cdktf.TerraformResource {
   public static readonly tfResourceType = 'kmdlogic_cpr_configuration';
 
-  public constructor(scope: Construct, id: string, config: KmdlogicCprConfigurationConfig) {
-    super(frameworkScope(scope, 'KmdlogicCprConfiguration'), id, {
+  public constructor(scope: Construct, id: string, config: CprConfigurationConfig) {
+    super(frameworkScope(scope, 'CprConfiguration'), id, {
       terraformResourceType: 'kmdlogic_cpr_configuration',
       terraformGeneratorMetadata: { providerName: 'kmdlogic', providerVersion: '0.1.0', providerVersionConstraint: '0.1.0' },
       provider: config.provider,
@@ -180,7 +180,7 @@ export class KmdlogicCprConfiguration extends cdktf.TerraformResource {
     this.config = config;
   }
 
-  private readonly config: KmdlogicCprConfigurationConfig;
+  private readonly config: CprConfigurationConfig;
 
   /**
    * Reference to `id`.
@@ -252,6 +252,19 @@ export class KmdlogicCprConfiguration extends cdktf.TerraformResource {
     return Object.fromEntries(Object.entries(attrs).filter(([, a]) => a.value !== undefined));
   }
 }
+
+/**
+ * @deprecated Renamed to {@link CprConfiguration}, as `cdktf get` names `kmdlogic_cpr_configuration`; this alias will be removed in the next minor version.
+ */
+export const KmdlogicCprConfiguration = CprConfiguration;
+/**
+ * @deprecated Renamed to {@link CprConfiguration}, as `cdktf get` names `kmdlogic_cpr_configuration`; this alias will be removed in the next minor version.
+ */
+export type KmdlogicCprConfiguration = CprConfiguration;
+/**
+ * @deprecated Renamed to {@link CprConfigurationConfig}, as `cdktf get` names `kmdlogic_cpr_configuration`; this alias will be removed in the next minor version.
+ */
+export type KmdlogicCprConfigurationConfig = CprConfigurationConfig;
 
 /**
  * Configuration of {@link DataKmdlogicSubscription}.

@@ -139,9 +139,9 @@ export class WorkzoneProvider extends cdktf.TerraformProvider {
 }
 
 /**
- * Configuration of {@link WorkzoneOauthClient}.
+ * Configuration of {@link OauthClient}.
  */
-export interface WorkzoneOauthClientConfig extends cdktf.TerraformMetaArguments {
+export interface OauthClientConfig extends cdktf.TerraformMetaArguments {
   /**
    * Client ID ("Contact update - CPR, Client ID" in the CPR update module). No spaces. Changing it replaces the client.
    * Terraform attribute `client_id`.
@@ -214,11 +214,11 @@ export interface WorkzoneOauthClientConfig extends cdktf.TerraformMetaArguments 
  *
  * Generated from the schema of `workzone_oauth_client`.
  */
-export class WorkzoneOauthClient extends cdktf.TerraformResource {
+export class OauthClient extends cdktf.TerraformResource {
   public static readonly tfResourceType = 'workzone_oauth_client';
 
-  public constructor(scope: Construct, id: string, config: WorkzoneOauthClientConfig) {
-    super(frameworkScope(scope, 'WorkzoneOauthClient'), id, {
+  public constructor(scope: Construct, id: string, config: OauthClientConfig) {
+    super(frameworkScope(scope, 'OauthClient'), id, {
       terraformResourceType: 'workzone_oauth_client',
       terraformGeneratorMetadata: { providerName: 'workzone', providerVersion: '0.1.0', providerVersionConstraint: '0.1.0' },
       provider: config.provider,
@@ -232,7 +232,7 @@ export class WorkzoneOauthClient extends cdktf.TerraformResource {
     this.config = config;
   }
 
-  private readonly config: WorkzoneOauthClientConfig;
+  private readonly config: OauthClientConfig;
 
   /**
    * Reference to `id`.
@@ -344,6 +344,19 @@ export class WorkzoneOauthClient extends cdktf.TerraformResource {
     return Object.fromEntries(Object.entries(attrs).filter(([, a]) => a.value !== undefined));
   }
 }
+
+/**
+ * @deprecated Renamed to {@link OauthClient}, as `cdktf get` names `workzone_oauth_client`; this alias will be removed in the next minor version.
+ */
+export const WorkzoneOauthClient = OauthClient;
+/**
+ * @deprecated Renamed to {@link OauthClient}, as `cdktf get` names `workzone_oauth_client`; this alias will be removed in the next minor version.
+ */
+export type WorkzoneOauthClient = OauthClient;
+/**
+ * @deprecated Renamed to {@link OauthClientConfig}, as `cdktf get` names `workzone_oauth_client`; this alias will be removed in the next minor version.
+ */
+export type WorkzoneOauthClientConfig = OauthClientConfig;
 
 /**
  * Configuration of {@link DataWorkzoneUser}.

@@ -38,12 +38,13 @@ export abstract class ClientSecret {
    * part of it, into cdk.tf.json and version control.
    */
   static fromToken(token: string): ClientSecret {
-    return new (class extends ClientSecret {
-      readonly suppliedValue = token;
+    const secret = new (class extends ClientSecret {
       bind(): BoundClientSecret {
         return { source: 'supplied', value: token };
       }
     })();
+    suppliedTokens.set(secret, token);
+    return secret;
   }
 
   /**
@@ -76,12 +77,15 @@ export abstract class ClientSecret {
     })();
   }
 
-  /** The value supplied with fromToken, for validation; undefined for other sources. */
-  readonly suppliedValue?: string;
-
   /** Called once by the OAuth client construct; creates what the choice needs inside `scope`. */
   abstract bind(scope: Construct): BoundClientSecret;
 }
+
+/** The token given to fromToken, by secret: kept off the class, so it is no part of the package's API. */
+const suppliedTokens = new WeakMap<ClientSecret, string>();
+
+/** The value supplied with `ClientSecret.fromToken`, for validation; undefined for the other sources. */
+export const suppliedToken = (secret: ClientSecret): string | undefined => suppliedTokens.get(secret);
 
 /** An invalid variable name would only fail at `terraform validate`, far from its cause: refuse it here. */
 function checkVariableName(scope: Construct, given: unknown, variableName: unknown): void {

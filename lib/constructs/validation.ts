@@ -120,7 +120,7 @@ export function validateProps<T>(
       return issue.keys.map((key) => ({
         prop: [...issue.path, key].join('.'),
         value: '(set)',
-        message: 'is not a prop of this construct; check its spelling against the props table in the README',
+        message: 'is not a prop of this construct; check its spelling against the props in docs/constructs.md',
       }));
     }
     const prop = issue.path.map(String).join('.') || '(props)';

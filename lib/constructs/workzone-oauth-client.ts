@@ -1,11 +1,11 @@
 import type { IResolvable, TerraformProvider } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
-import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../bindings/workzone';
+import { DataWorkzoneUser, OauthClient, WorkzoneProvider } from '../bindings/workzone';
 import { maxLength, noWhitespace, notBlank } from '../schemas/rules';
 import { CPR_BATCH_USER, CPR_GRANT_TYPE, DEFAULT_CLIENT_NAME } from '../schemas/workzone';
 import { frameworkScope } from './framework';
-import { ClientSecret, type ClientSecretSource } from './client-secret';
+import { ClientSecret, suppliedToken, type ClientSecretSource } from './client-secret';
 import { claimClientId } from './client-ownership';
 import { defaultProvider } from './providers';
 import { checkSecret } from './secret-expression';
@@ -83,8 +83,9 @@ export const workZoneOAuthClientPropsSchema = (scope: IConstruct, constructType 
           message: 'must be a ClientSecret: ClientSecret.random(), ClientSecret.fromToken(token), ClientSecret.fromVariable() or ClientSecret.generatedByWorkZone()',
         })
         .superRefine((secret, ctx) => {
-          if (typeof secret.suppliedValue !== 'string') return;
-          checkSecret(scope, constructType, secret.suppliedValue, ctx, LITERAL_SECRET);
+          const supplied = suppliedToken(secret);
+          if (typeof supplied !== 'string') return;
+          checkSecret(scope, constructType, supplied, ctx, LITERAL_SECRET);
         })
         .optional(),
       verifyUser: z.boolean().optional(),
@@ -104,7 +105,7 @@ export class WorkZoneOAuthClient extends Construct {
   /** Where the secret comes from. */
   public readonly secretSource: ClientSecretSource;
   /** The `workzone_oauth_client` resource. */
-  public readonly resource: WorkzoneOauthClient;
+  public readonly resource: OauthClient;
   /** The `workzone_user` lookup, when verifyUser is on. */
   public readonly userLookup?: DataWorkzoneUser;
 
@@ -120,7 +121,7 @@ export class WorkZoneOAuthClient extends Construct {
       this.userLookup = new DataWorkzoneUser(this, 'User', { provider, initials: user });
     }
     // Props are literal text (tokens aside): escaped here, where they enter the configuration.
-    this.resource = new WorkzoneOauthClient(this, 'Client', {
+    this.resource = new OauthClient(this, 'Client', {
       provider,
       clientId: literalText(valid.clientId),
       clientName: literalText(valid.clientName ?? DEFAULT_CLIENT_NAME),

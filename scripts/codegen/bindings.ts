@@ -77,11 +77,43 @@ function attributeDoc(name: string, a: AttributeSchema): string[] {
   return extra;
 }
 
-type Kind = 'provider' | 'resource' | 'data';
+export type Kind = 'provider' | 'resource' | 'data';
+
+/**
+ * The class name `cdktf get` gives a provider, resource or data source, so the bindings read like every
+ * prebuilt `@cdktf/provider-*` package: `WorkzoneProvider`; a resource without the provider prefix
+ * (`workzone_oauth_client` → `OauthClient`, as `random_password` → `Password`); a data source with it
+ * (`workzone_user` → `DataWorkzoneUser`). The prefix-free resource names also keep the low-level bindings
+ * apart from the constructs (`workzone.OauthClient` beside the construct `WorkZoneOAuthClient`).
+ */
+export function bindingClassName(kind: Kind, providerName: string, type: string): string {
+  if (kind === 'provider') return `${pascal(providerName)}Provider`;
+  if (kind === 'data') return `Data${pascal(type)}`;
+  return pascal(type.startsWith(`${providerName}_`) ? type.slice(providerName.length + 1) : type);
+}
+
+/**
+ * Resource classes used to carry the provider prefix (`WorkzoneOauthClient`). The old names
+ * stay as deprecated aliases for one minor version, so that code written against them keeps compiling.
+ */
+function deprecatedAliases(schema: ProviderSchema, type: string): string {
+  const className = bindingClassName('resource', schema.name, type);
+  const oldName = pascal(type);
+  if (oldName === className) return '';
+  const note = (name: string) =>
+    docComment(`@deprecated Renamed to {@link ${name}}, as \`cdktf get\` names \`${type}\`; this alias will be removed in the next minor version.`, '');
+  let out = '\n';
+  out += note(className);
+  out += `export const ${oldName} = ${className};\n`;
+  out += note(className);
+  out += `export type ${oldName} = ${className};\n`;
+  out += note(`${className}Config`);
+  out += `export type ${oldName}Config = ${className}Config;\n`;
+  return out;
+}
 
 function renderClass(kind: Kind, schema: ProviderSchema, type: string, block: BlockSchema): string {
-  const className =
-    kind === 'provider' ? `${pascal(schema.name)}Provider` : kind === 'data' ? `Data${pascal(type)}` : pascal(type);
+  const className = bindingClassName(kind, schema.name, type);
   const base =
     kind === 'provider' ? 'cdktf.TerraformProvider' : kind === 'data' ? 'cdktf.TerraformDataSource' : 'cdktf.TerraformResource';
   const metaBase = kind === 'provider' ? '' : ' extends cdktf.TerraformMetaArguments';
@@ -174,7 +206,7 @@ export function generateBindings(schema: ProviderSchema, schemaModule: string): 
   out += "import * as cdktf from 'cdktf';\n";
   out += "import { frameworkScope } from '../constructs/framework';\n\n";
   out += renderClass('provider', schema, schema.name, schema.provider);
-  for (const [type, block] of Object.entries(schema.resources)) out += '\n' + renderClass('resource', schema, type, block);
+  for (const [type, block] of Object.entries(schema.resources)) out += '\n' + renderClass('resource', schema, type, block) + deprecatedAliases(schema, type);
   for (const [type, block] of Object.entries(schema.dataSources)) out += '\n' + renderClass('data', schema, type, block);
   return out;
 }

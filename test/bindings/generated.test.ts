@@ -1,9 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
+import { bindingClassName, generateBindings } from '../../scripts/codegen/bindings';
 import { generatedFiles, staleGeneratedFiles } from '../../scripts/codegen/files';
-import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
+import * as kmdlogic from '../../lib/bindings/kmdlogic';
+import * as workzone from '../../lib/bindings/workzone';
+import { DataWorkzoneUser, OauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
+import { kmdlogicSchema } from '../../lib/schemas/kmdlogic';
 import { workzoneSchema } from '../../lib/schemas/workzone';
 import type { BlockSchema } from '../../lib/schemas/types';
 
@@ -55,7 +60,7 @@ describe('bindings follow the schema', () => {
       requestTimeoutSeconds: 5,
       retryMaxSeconds: 10,
     });
-    const client = new WorkzoneOauthClient(stack, 'c', {
+    const client = new OauthClient(stack, 'c', {
       provider,
       clientId: 'a',
       clientName: 'n',
@@ -83,5 +88,70 @@ describe('bindings follow the schema', () => {
     expect(client.id).toMatch(/TfToken/);
     expect(json.output.secret.value).toBe('${workzone_oauth_client.c.client_secret}');
     expect((client as any).clientSecretWo).toBeUndefined();
+  });
+});
+
+describe('binding class names', () => {
+  /**
+   * The class and config names cdktf's own generator (what `cdktf get` runs, from cdktf-cli's dependencies)
+   * gives each type. Run in a child process: loading it starts `terraform version`, which gets an empty CLI
+   * config there, as every terraform call of the project does.
+   */
+  const cdktfGetNames = (fqpn: string, types: readonly [type: string, kind: string][]): { className: string; config: string }[] => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdktf-get-'));
+    try {
+      writeFileSync(join(dir, 'terraform.rc'), '');
+      const script = `
+        const { ResourceParser } = require('@cdktf/provider-generator/lib/get/generator/resource-parser');
+        const parser = new ResourceParser();
+        const names = ${JSON.stringify(types)}.map(([type, kind]) => parser.parse(${JSON.stringify(fqpn)}, type, { block: { attributes: {} } }, kind));
+        console.log(JSON.stringify(names.map((r) => ({ className: r.className, config: r.configStruct.name }))));`;
+      const out = execFileSync(process.execPath, ['-e', script], {
+        cwd: root,
+        env: { ...process.env, TF_CLI_CONFIG_FILE: join(dir, 'terraform.rc'), CHECKPOINT_DISABLE: '1' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return JSON.parse(out.trim().split('\n').pop()!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test.each([
+    ['workzone', workzoneSchema, workzone],
+    ['kmdlogic', kmdlogicSchema, kmdlogic],
+  ] as const)('%s: the names `cdktf get` would give, as in every prebuilt @cdktf/provider-* package', (_, schema, bindings) => {
+    const expected = cdktfGetNames(schema.source, [
+      ['provider', 'provider'],
+      ...Object.keys(schema.resources).map((type): [string, string] => [type, 'resource']),
+      ...Object.keys(schema.dataSources).map((type): [string, string] => [`data_${type}`, 'data_source']),
+    ]);
+    const text = generateBindings(schema, 'x');
+    for (const { config } of expected) expect(text).toContain(`export interface ${config} `);
+    const classes = Object.entries(bindings)
+      .filter(([name, value]) => typeof value === 'function' && !text.includes(`export const ${name} =`))
+      .map(([name]) => name);
+    expect(classes.sort()).toEqual(expected.map((e) => e.className).sort());
+  });
+
+  test('a resource class is named without the provider prefix; the old prefixed name is a deprecated alias of it', () => {
+    expect(bindingClassName('resource', 'workzone', 'workzone_oauth_client')).toBe('OauthClient');
+    expect(bindingClassName('data', 'workzone', 'workzone_user')).toBe('DataWorkzoneUser');
+    expect(bindingClassName('provider', 'kmdlogic', 'kmdlogic')).toBe('KmdlogicProvider');
+    const text = generateBindings(workzoneSchema, 'lib/schemas/workzone.ts');
+    expect(text).toMatch(/@deprecated Renamed to \{@link OauthClient\}[^\n]*\n \*\/\nexport const WorkzoneOauthClient = OauthClient;/);
+    expect(text).toContain('export type WorkzoneOauthClientConfig = OauthClientConfig;');
+    expect(generateBindings(kmdlogicSchema, 'lib/schemas/kmdlogic.ts')).toContain('export const KmdlogicCprConfiguration = CprConfiguration;');
+
+    const synth = (make: (stack: TerraformStack) => void) => {
+      const stack = new TerraformStack(Testing.app(), 'test');
+      make(stack);
+      return JSON.parse(Testing.synth(stack));
+    };
+    const config = { clientId: 'cpr-update', clientSecret: '${var.s}' };
+    const old = synth((stack) => new workzone.WorkzoneOauthClient(stack, 'c', config));
+    expect(old).toEqual(synth((stack) => new workzone.OauthClient(stack, 'c', config)));
+    expect(old.resource.workzone_oauth_client.c.client_id).toBe('cpr-update');
   });
 });

@@ -1,5 +1,5 @@
 import { TerraformVariable } from 'cdktf';
-import { KmdlogicCprConfiguration, KmdlogicProvider } from '../../lib/bindings/kmdlogic';
+import { CprConfiguration, KmdlogicProvider } from '../../lib/bindings/kmdlogic';
 import { ClientSecret, CprUpdateSetup, KmdLogicSubscription } from '../../lib/constructs';
 import { errorOf, newStack, only, synthJson } from './helpers';
 
@@ -117,7 +117,7 @@ describe('KmdLogicSubscription verification', () => {
   test('off by default when an identifier is only known after apply; on when asked', () => {
     const stack = newStack();
     new KmdlogicProvider(stack, 'kmdlogic');
-    const made = new KmdlogicCprConfiguration(stack, 'Made', { subscriptionId: GUIDS.subscriptionId, name: 'n', environment: 'Test', certificate: 'MAMCAQM=' });
+    const made = new CprConfiguration(stack, 'Made', { subscriptionId: GUIDS.subscriptionId, name: 'n', environment: 'Test', certificate: 'MAMCAQM=' });
     const logic = new KmdLogicSubscription(stack, 'Logic', { productId: made.id });
     expect(logic.verification).toBeUndefined();
     const json = synthJson(stack);
@@ -126,7 +126,7 @@ describe('KmdLogicSubscription verification', () => {
 
     const asked = newStack();
     new KmdlogicProvider(asked, 'kmdlogic');
-    const made2 = new KmdlogicCprConfiguration(asked, 'Made', { subscriptionId: GUIDS.subscriptionId, name: 'n', environment: 'Test', certificate: 'MAMCAQM=' });
+    const made2 = new CprConfiguration(asked, 'Made', { subscriptionId: GUIDS.subscriptionId, name: 'n', environment: 'Test', certificate: 'MAMCAQM=' });
     new KmdLogicSubscription(asked, 'Logic', { productId: made2.id, verify: true });
     expect(only(synthJson(asked), 'data', 'kmdlogic_subscription').lifecycle.postcondition[0].condition).toContain('lower(kmdlogic_cpr_configuration.Made');
   });

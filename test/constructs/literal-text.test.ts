@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { TerraformOutput, TerraformVariable } from 'cdktf';
-import { WorkzoneOauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
+import { OauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
 import { ClientSecret, CprUpdateSetup, GeneratedSecret, KmdLogicSubscription, WorkZoneOAuthClient } from '../../lib/constructs';
 import { literalText } from '../../lib/constructs/terraform-text';
 import { errorOf, evaluateTemplate, literalTemplateValue, newStack, only, synthJson } from './helpers';
@@ -134,7 +134,7 @@ describe('descriptions are written verbatim (terraform does not read them as tem
 test('the generated bindings stay raw, like every cdktf provider binding: there "${…}" is an expression', () => {
   const stack = newStack();
   const provider = new WorkzoneProvider(stack, 'workzone');
-  new WorkzoneOauthClient(stack, 'Raw', { provider, clientId: 'raw', clientName: '${terraform.workspace}' });
+  new OauthClient(stack, 'Raw', { provider, clientId: 'raw', clientName: '${terraform.workspace}' });
   expect(only(synthJson(stack), 'resource', 'workzone_oauth_client').client_name).toBe('${terraform.workspace}');
 });
 

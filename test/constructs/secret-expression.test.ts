@@ -6,7 +6,7 @@
  * never shown.
  */
 import { Fn, Lazy, TerraformLocal, TerraformVariable, type TerraformStack } from 'cdktf';
-import { KmdlogicCprConfiguration, KmdlogicProvider } from '../../lib/bindings/kmdlogic';
+import { CprConfiguration, KmdlogicProvider } from '../../lib/bindings/kmdlogic';
 import { DataWorkzoneUser, WorkzoneProvider } from '../../lib/bindings/workzone';
 import { ClientSecret, CprUpdateSetup, KmdLogicSubscription, PropsValidationError, WorkZoneOAuthClient } from '../../lib/constructs';
 import { errorOf, newStack, only, synthJson } from './helpers';
@@ -40,7 +40,7 @@ const REFERENCES: Record<string, (stack: TerraformStack) => string> = {
   'a key of a map variable': (stack) => Fn.lookup(new TerraformVariable(stack, 'secrets', { type: 'map(string)', sensitive: true }).value, 'cpr', ''),
   'a resource attribute': (stack) => {
     new KmdlogicProvider(stack, 'kmdlogic');
-    return new KmdlogicCprConfiguration(stack, 'Made', { subscriptionId: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'n', environment: 'Test', certificate: 'MAMCAQM=' }).id;
+    return new CprConfiguration(stack, 'Made', { subscriptionId: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'n', environment: 'Test', certificate: 'MAMCAQM=' }).id;
   },
   'a data source attribute': (stack) => new DataWorkzoneUser(stack, 'Lookup', { provider: new WorkzoneProvider(stack, 'wz', { alias: 'other' }), initials: 'X' }).name,
   'a local that references a variable': (stack) => new TerraformLocal(stack, 'from_var', Fn.trimspace(secretVar(stack))).asString,
