@@ -157,11 +157,23 @@ export function parseVariantFile(text: string, file: string): WorkZoneVariant {
   }
   const parsed = variantFileSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(the file)'}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => {
+      const where = i.path.length ? i.path.join('.') : '(the file)';
+      if (i.code !== 'unrecognized_keys') return `${where}: ${i.message}`;
+      const shape = (i.path.length ? variantFileSchema.shape[i.path[0] as keyof typeof variantFileSchema.shape] : variantFileSchema) as unknown;
+      const known = i.path[0] === 'rename' ? CLIENT_FIELDS : Object.keys((unwrap(shape) as { shape?: object }).shape ?? {});
+      return `${where}: unknown ${i.keys.map((k) => JSON.stringify(k.slice(0, 60))).join(', ')}; known: ${known.join(', ')}`;
+    });
     throw new VariantError(`${file} is not a WorkZone emulator variant: ${problems.join('; ')}`);
   }
   const { name, description, ...rest } = parsed.data;
   return checkVariant({ name: name ?? file, description: description ?? `from ${file}`, ...rest });
+}
+
+/** The object schema inside an optional one. */
+function unwrap(schema: unknown): unknown {
+  const inner = (schema as { unwrap?: () => unknown }).unwrap;
+  return typeof inner === 'function' ? inner.call(schema) : schema;
 }
 
 /** Refuses variants no server could serve: no key, two properties with one name. */
