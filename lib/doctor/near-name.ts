@@ -41,7 +41,7 @@ export function nearness(wanted: string, candidate: string): NearMatch | undefin
   const distance = editDistance(w, c);
   if (distance <= Math.max(1, Math.floor(w.length / 6))) return { name: candidate, why: `${distance} letter${distance === 1 ? '' : 's'} apart`, score: 1 + distance };
   const [short, long] = w.length <= c.length ? [w, c] : [c, w];
-  if (short.length >= 4 && short.length * 2 >= long.length && (long.startsWith(short) || long.endsWith(short))) {
+  if (short.length >= 4 && short.length * 3 >= long.length && (long.startsWith(short) || long.endsWith(short))) {
     return { name: candidate, why: `${candidate.length > wanted.length ? 'with' : 'without'} a ${long.startsWith(short) ? 'suffix' : 'prefix'}`, score: 10 + long.length - short.length };
   }
   return undefined;

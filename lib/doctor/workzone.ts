@@ -210,9 +210,9 @@ export async function examineWorkZone(s: WorkZoneDoctorSettings, http: HttpClien
   const noType = clients.set ? (metadataProblem ?? `no entity type for ${clients.set} in $metadata`) : 'no OAuth clients set was found';
   if (clientType) {
     const { hash, rest } = splitHash(compareProperties(clientType, OAUTH_CLIENT_WIRE, 'OAUTH_CLIENT_WIRE'));
-    record(propertiesResult('oauth-client-properties', clientType, rest));
-    record(hashResult(hash));
     const concurrency = model!.entitySets.get(clients.set!)!.concurrency;
+    record(propertiesResult('oauth-client-properties', clientType, rest, concurrency.properties));
+    record(hashResult(hash));
     record(
       concurrency.declared
         ? { id: 'etag', outcome: 'holds', summary: `changes need ETags (${concurrency.how}${concurrency.properties.length ? ` over ${concurrency.properties.join(', ')}` : ''})` }
@@ -506,9 +506,10 @@ function splitHash(compared: Compared[]): { hash: Compared; rest: Compared[] } {
   return { hash, rest: compared.filter((c) => c !== hash) };
 }
 
-function propertiesResult(id: string, type: CsdlEntityType, compared: Compared[]): CheckResult {
+/** `serverSet`: properties the server fills itself (its ETag's), which no client sends. */
+function propertiesResult(id: string, type: CsdlEntityType, compared: Compared[], serverSet: readonly string[]): CheckResult {
   const bad = compared.filter((c) => c.problem);
-  const known = new Set(compared.map((c) => c.found).filter(Boolean));
+  const known = new Set([...compared.map((c) => c.found).filter(Boolean), ...serverSet]);
   const unknownRequired = type.properties.filter((p) => !known.has(p.name) && !p.nullable && !p.computed && !type.key.includes(p.name)).map((p) => `${p.name} (${p.type})`);
   return {
     id,
