@@ -151,6 +151,33 @@ describe('doctor against the variants', () => {
   });
 });
 
+describe('doctor: the user, and a round trip that fails half way', () => {
+  test('another user (--user) that does not exist fails, naming how to fix it', async () => {
+    const wz = await emulator();
+    const report = await doctor(settingsFor(wz, { user: 'NOBODY' }));
+    expect(line(report, 'cpr-user')).toMatchObject({ outcome: 'fails', summary: 'WorkZone has no user NOBODY' });
+    wz.data.putUser({ Id: '7', Initials: 'NOBODY', Name: 'Not active', Active: false });
+    expect(line(await doctor(settingsFor(wz, { user: 'NOBODY' })), 'cpr-user')).toMatchObject({ outcome: 'fails', summary: 'user NOBODY exists (Not active) but is not active' });
+  });
+
+  test('an update that fails on the server: the step is named, and the disposable client is removed', async () => {
+    const wz = await emulator();
+    const update = jest.spyOn(wz.data, 'updateClient').mockImplementation(() => {
+      throw new Error('disk full');
+    });
+    const cleanup: string[] = [];
+    try {
+      const report = await runDoctor({ settings: { workzone: settingsFor(wz) }, write: true, events: { cleanup: (m) => cleanup.push(m) } });
+      expect(line(report, 'round-trip')).toMatchObject({ outcome: 'fails', summary: '"update" failed after: create (201), read (200, ETag), token (200)' });
+      expect(line(report, 'round-trip').details![0]).toMatch(/^The outcome is unknown: updating OAuth client "workzone-cpr-doctor-[0-9a-f]{12}"/);
+      expect(cleanup).toEqual([expect.stringMatching(/^removed the disposable client workzone-cpr-doctor-[0-9a-f]{12}$/)]);
+      expect(wz.data.listClients()).toEqual([]);
+    } finally {
+      update.mockRestore();
+    }
+  });
+});
+
 describe('doctor: connecting and authenticating (exit 2)', () => {
   test('wrong credentials: 401, blocked, the settings named; nothing behind it checked', async () => {
     const wz = await emulator();
@@ -232,7 +259,10 @@ describe('doctor against an OData v3 (WCF Data Services) server', () => {
       summary: 'no entity set OAuthClients; OAuth2Clients is listed (1 letter apart); entity type Example.WcfDataServices.OAuth2Client, keyed by ID, not by ClientId',
       settings: { oauth_clients_path: 'OAuth2Clients' },
     });
-    expect(line(report, 'oauth-client-properties').details).toEqual(['AllowAccessTokensViaBrowser is missing; present as AllowAccessTokenViaBrowser (1 letter apart)']);
+    expect(line(report, 'oauth-client-properties').details).toEqual([
+      'AllowAccessTokensViaBrowser is missing; present as AllowAccessTokenViaBrowser (1 letter apart)',
+      'GrantType is Edm.Int32, not Edm.String',
+    ]);
     expect(line(report, 'secret-hash').outcome).toBe('adapts');
     expect(line(report, 'etag').summary).toBe('changes need ETags (ConcurrencyMode="Fixed" over Version)');
     expect(line(report, 'users-set')).toMatchObject({ outcome: 'fails', summary: expect.stringContaining('keyed by ID, not by Initials') });
