@@ -9,6 +9,7 @@ import { kmdlogicSchema } from '../schemas/kmdlogic';
 import { guid, noWhitespace } from '../schemas/rules';
 import { CPR_BATCH_USER, workzoneSchema } from '../schemas/workzone';
 import type { AttributeSchema, Rule } from '../schemas/types';
+import type { KmdLogicClientOptions } from '../providers/kmdlogic/client';
 import type { WorkZoneSettings } from '../providers/workzone/client';
 import type { Service } from './assumptions';
 
@@ -19,16 +20,9 @@ export interface WorkZoneDoctorSettings extends WorkZoneSettings {
   readonly user: string;
 }
 
-export interface KmdLogicDoctorSettings {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly tokenUrl: string;
-  readonly apiUrl: string;
-  readonly scope: string;
-  readonly caFile?: string;
-  readonly insecureSkipVerify?: boolean;
-  readonly requestTimeoutSeconds?: number;
-  readonly retryMaxSeconds?: number;
+/** The kmdlogic provider's settings, plus the ids to check. */
+export interface KmdLogicDoctorSettings
+  extends Pick<KmdLogicClientOptions, 'clientId' | 'clientSecret' | 'tokenUrl' | 'apiUrl' | 'scope' | 'caFile' | 'insecureSkipVerify' | 'requestTimeoutSeconds' | 'retryMaxSeconds'> {
   readonly subscriptionId?: string;
   readonly productId?: string;
 }

@@ -65,8 +65,7 @@ export async function examineWorkZone(s: WorkZoneDoctorSettings, http: HttpClien
     if (!(err instanceof HttpRequestError)) throw err;
     const problem = transportProblem(err, 'workzone', 'url');
     record({ id: 'reachable', outcome: 'blocked', summary: problem.summary, details: problem.details });
-    skipAll(['basic-auth', ...ODATA_CHECKS], 'not checked: WorkZone could not be reached');
-    await examineTokenEndpoint(s, http, record);
+    skipAll(['basic-auth', ...ODATA_CHECKS, 'identityserver', 'client-credentials', 'token-endpoint'], 'not checked: WorkZone could not be reached');
     return undefined;
   }
   const https = new URL(s.url).protocol === 'https:';

@@ -199,6 +199,7 @@ describe('doctor: connecting and authenticating (exit 2)', () => {
     expect(line(report, 'reachable')).toMatchObject({ outcome: 'blocked', summary: 'WorkZone is unreachable' });
     expect(line(report, 'reachable').details![0]).toContain('refused every connection');
     expect(line(report, 'reachable').details![1]).toBe('Check url (WORKZONE_URL, --url), that WorkZone is running, and that this machine may reach it (proxy, firewall).');
+    expect(notHolding(report).filter((l) => !l.endsWith(': skipped'))).toEqual(['reachable: blocked']);
     expect(report.summary.exitCode).toBe(2);
   });
 
