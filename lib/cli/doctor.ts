@@ -57,23 +57,19 @@ export async function runDoctorCommand(argv: string[]): Promise<void> {
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const interrupt = new AbortController();
+  /** The disposable client while the round trip runs: before and after it there is nothing to clean up. */
   let disposable: string | undefined;
-  let cleaning = false;
   const onSignal = () => {
+    if (!disposable) {
+      process.stderr.write('workzone-cpr doctor: interrupted; nothing was changed\n');
+      process.exit(130);
+    }
     if (interrupt.signal.aborted) {
-      process.stderr.write(
-        cleaning || disposable
-          ? `workzone-cpr doctor: stopped before cleaning up: delete OAuth client ${disposable} in Configurator > Global > OAuth settings if it is there\n`
-          : 'workzone-cpr doctor: stopped\n',
-      );
+      process.stderr.write(`workzone-cpr doctor: stopped before cleaning up: delete OAuth client ${disposable} in Configurator > Global > OAuth settings if it is there\n`);
       process.exit(130);
     }
     interrupt.abort();
-    process.stderr.write(
-      disposable
-        ? `workzone-cpr doctor: interrupted; stopping after the request in flight and removing the disposable client ${disposable} (Ctrl-C again to stop at once)\n`
-        : 'workzone-cpr doctor: interrupted; stopping after the request in flight (Ctrl-C again to stop at once)\n',
-    );
+    process.stderr.write(`workzone-cpr doctor: interrupted; stopping after the request in flight and removing the disposable client ${disposable} (Ctrl-C again to stop at once)\n`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -91,10 +87,8 @@ export async function runDoctorCommand(argv: string[]): Promise<void> {
           );
         },
         secret: (s) => secrets.push(s),
-        cleanup: (message) => {
-          cleaning = true;
-          say(`workzone-cpr doctor: ${message}`);
-        },
+        cleanup: (message) => say(`workzone-cpr doctor: ${message}`),
+        done: () => (disposable = undefined),
       },
     });
   } catch (err) {

@@ -26,6 +26,8 @@ export interface RoundTripEvents {
   /** Every secret the round trip makes, so that the output can be scrubbed of them. */
   readonly secret?: (secret: string) => void;
   readonly cleanup?: (message: string) => void;
+  /** The round trip is over: the disposable client is gone (or named in a cleanup message). */
+  readonly done?: () => void;
 }
 
 export async function roundTrip(
@@ -161,6 +163,7 @@ export async function roundTrip(
       if (said) events.cleanup?.(said);
     }
     api.close();
+    events.done?.();
   }
 }
 

@@ -137,6 +137,22 @@ describe('workzone-cpr doctor: exit status and output', () => {
 });
 
 describe('workzone-cpr doctor --write and Ctrl-C', () => {
+  test('a SIGINT during the read-only checks stops at once: nothing to clean up', async () => {
+    wz.faults.set({ latencyMs: 2000 });
+    try {
+      const child = spawn(process.execPath, [cli, 'doctor'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toBe('workzone-cpr doctor: interrupted; nothing was changed\n');
+    } finally {
+      wz.faults.reset();
+    }
+  });
+
   test('a SIGINT in the middle of the round trip removes the disposable client, says so, and exits 130', async () => {
     // Slow requests, so that the signal lands between the create and the delete.
     wz.faults.set({ latencyMs: 150 });
