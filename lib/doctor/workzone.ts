@@ -172,7 +172,7 @@ export async function examineWorkZone(s: WorkZoneDoctorSettings, http: HttpClien
 
   // The protocol version.
   const header = (name: string) => String(([] as string[]).concat(serviceRes.headers[name] ?? [])[0] ?? '').replace(/;.*$/, '').trim();
-  const version = header('odata-version') || (header('dataserviceversion') ? header('dataserviceversion') : '');
+  const version = header('odata-version') || header('dataserviceversion');
   const v4 = service.format === 'OData v4 JSON' && (model === undefined || model.odataVersion.startsWith('4'));
   record({
     id: 'odata-v4',
