@@ -19,7 +19,7 @@ export interface KmdlogicProviderConfig {
    */
   readonly clientSecret?: string;
   /**
-   * Token endpoint. Also read from `KMDLOGIC_TOKEN_URL`. Defaults to `https://identity-api.kmdlogic.io/clientcredentials/token`.
+   * Token endpoint. Also read from `KMDLOGIC_TOKEN_URL`. Defaults to `https://identity-api.kmdlogic.io/clientcredentials/token`, KMD Logic Identity (Azure AD B2C), the default of KMD's own token provider. For a client credential of KMD's Azure AD token server, set `https://login.microsoftonline.com/logicidentityprod.onmicrosoft.com/oauth2/v2.0/token`; a query such as `?issuer=b2clogin.com&tenant=…` is sent as given. `workzone-cpr doctor` says which server answered.
    * @default "https://identity-api.kmdlogic.io/clientcredentials/token"
    * Terraform attribute `token_url`.
    */

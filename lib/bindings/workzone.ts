@@ -42,7 +42,7 @@ export interface WorkzoneProviderConfig {
    */
   readonly usersPath?: string;
   /**
-   * WorkZone's OAuth token endpoint, used to verify client credentials. Also read from `WORKZONE_TOKEN_URL`. Defaults to `<url>/connect/token`.
+   * WorkZone's OAuth token endpoint, used to verify client credentials (and, where WorkZone reports no secret hash, to see whether a secret still works). Also read from `WORKZONE_TOKEN_URL`. When not set, the `token_endpoint` of WorkZone's discovery document `<url>/.well-known/openid-configuration` (IdentityServer's), else `<url>/connect/token`. `workzone-cpr doctor` shows which one answers.
    * Terraform attribute `token_url`.
    */
   readonly tokenUrl?: string;

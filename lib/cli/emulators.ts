@@ -2,7 +2,7 @@
  * `workzone-cpr emulators`: runs the WorkZone and KMD Logic emulators in the foreground until stopped.
  * Once both are ready it prints their URLs and seeded credentials (one JSON line with --json).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,10 +10,17 @@ import { DataDirError, lockDataDir } from '../emulators/common/data-dir';
 import { DataFileError } from '../emulators/common/data-file';
 import { loadOrCreateCertificateAuthority } from '../emulators/common/tls';
 import { startKmdLogicEmulator } from '../emulators/kmdlogic';
-import { startWorkZoneEmulator } from '../emulators/workzone';
+import { parseVariantFile, startWorkZoneEmulator, VARIANTS, VariantError, variantByName, type WorkZoneVariant } from '../emulators/workzone';
 
 export interface EmulatorsInfo {
-  readonly workzone: { url: string; tokenUrl: string; username: string; password: string };
+  readonly workzone: {
+    url: string;
+    tokenUrl: string;
+    username: string;
+    password: string;
+    /** How this WorkZone differs from docs/workzone-api.md: `default`, or a variant's name and differences. */
+    variant: WorkZoneVariant;
+  };
   readonly kmdLogic: {
     url: string;
     tokenUrl: string;
@@ -26,7 +33,8 @@ export interface EmulatorsInfo {
   readonly caFile?: string;
 }
 
-export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--tls] [--json] [--log]
+export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--tls]
+                             [--workzone-variant NAME[,NAME...] | FILE.json] [--json] [--log]
 
 Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
   --data DIR          keep their data in DIR across restarts (default: in memory); one process at a time
@@ -35,6 +43,9 @@ Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
   --host H            address to listen on (default: 127.0.0.1)
   --tls               serve HTTPS with a certificate from a generated CA, kept in DIR/tls (or a temp dir);
                       prints the CA file to give the providers as ca_file
+  --workzone-variant  run a WorkZone that differs from docs/workzone-api.md on purpose, to try
+                      \`workzone-cpr doctor\` and the provider settings against it: ${Object.keys(VARIANTS).join(', ')}
+                      (several: a,b), or a JSON file with paths, rename, omit, forbidden, discovery
   --json              print the URLs and seeded credentials as one JSON line
   --log               log one line per request to stderr (never secrets)`;
 
@@ -56,6 +67,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
       'logic-port': { type: 'string' },
       host: { type: 'string' },
       tls: { type: 'boolean', default: false },
+      'workzone-variant': { type: 'string' },
       json: { type: 'boolean', default: false },
       log: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +82,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
   if (ports.workzone !== 0 && ports.workzone === ports.logic) {
     throw new UsageError(`--workzone-port and --logic-port are both ${ports.workzone}; each emulator needs its own port`);
   }
+  const variant = values['workzone-variant'] === undefined ? undefined : workZoneVariant(values['workzone-variant']);
   const dataDir = values.data;
   const host = values.host ?? '127.0.0.1';
   const log = values.log ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
@@ -89,7 +102,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
     https = values.tls ? withFlags(() => serverCertificate(dataDir, values.host), { dataDir }) : undefined;
     const tls = https?.tls;
     const workzone = await withFlagsAsync(
-      () => startWorkZoneEmulator({ tls, port: ports.workzone, host: values.host, dataDir: dataDir && join(dataDir, 'workzone'), log }),
+      () => startWorkZoneEmulator({ tls, port: ports.workzone, host: values.host, dataDir: dataDir && join(dataDir, 'workzone'), log, variant }),
       { dataDir, port: ['--workzone-port', ports.workzone], host },
     );
     running.push(workzone);
@@ -99,7 +112,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
     );
     running.push(logic);
     info = {
-      workzone: { url: workzone.url, tokenUrl: workzone.tokenUrl, username: workzone.username, password: workzone.password },
+      workzone: { url: workzone.url, tokenUrl: workzone.tokenUrl, username: workzone.username, password: workzone.password, variant: workzone.variant },
       kmdLogic: {
         url: logic.url,
         tokenUrl: logic.tokenUrl,
@@ -119,6 +132,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
   } else {
     console.log(`WorkZone emulator   ${info.workzone.url}  (token URL ${info.workzone.tokenUrl})`);
     console.log(`  admin user        ${info.workzone.username}  password ${info.workzone.password}`);
+    if (info.workzone.variant.name !== 'default') console.log(`  variant           ${info.workzone.variant.name}: ${info.workzone.variant.description}`);
     console.log(`KMD Logic emulator  ${info.kmdLogic.url}  (token URL ${info.kmdLogic.tokenUrl})`);
     console.log(`  client id         ${info.kmdLogic.clientId}  secret ${info.kmdLogic.clientSecret}`);
     console.log(`  subscription id   ${info.kmdLogic.subscriptionId}`);
@@ -135,6 +149,23 @@ export async function runEmulators(argv: string[]): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** A preset name (or several, comma-separated), or a JSON file describing the variant. */
+function workZoneVariant(spec: string): WorkZoneVariant {
+  try {
+    if (!spec.endsWith('.json')) return variantByName(spec);
+    let text: string;
+    try {
+      text = readFileSync(spec, 'utf8');
+    } catch (err) {
+      throw new VariantError(`cannot read ${spec} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    return parseVariantFile(text, spec);
+  } catch (err) {
+    if (err instanceof VariantError) throw new UsageError(`--workzone-variant: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The flags behind what is being started, to name in its errors. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `workzone-cpr`: the package's one command-line entry. */
+import { DOCTOR_USAGE, runDoctorCommand } from './doctor';
 import { EMULATORS_USAGE, UsageError, runEmulators } from './emulators';
 import { PROVIDERS_USAGE, runProviders } from './providers';
 
@@ -7,11 +8,14 @@ const USAGE = `Usage: workzone-cpr <command>
 
 Commands:
   emulators            run local emulators of WorkZone and KMD Logic
+  doctor               check a WorkZone (and KMD Logic) against what the providers assume, before the first apply
   providers install    install the workzone and kmdlogic terraform providers into a mirror
   providers serve      start the providers once for many terraform commands (TF_REATTACH_PROVIDERS)
   providers stop       stop providers started by serve
 
 ${EMULATORS_USAGE}
+
+${DOCTOR_USAGE}
 
 ${PROVIDERS_USAGE}`;
 
@@ -20,6 +24,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'emulators':
       return runEmulators(rest);
+    case 'doctor':
+      return runDoctorCommand(rest);
     case 'providers':
       return runProviders(rest);
     case undefined:

@@ -76,7 +76,7 @@ export const workzoneSchema = {
         env: ['WORKZONE_TOKEN_URL'],
         rules: [httpUrl('https://workzone.example.dk/connect/token')],
         description:
-          "WorkZone's OAuth token endpoint, used to verify client credentials. Also read from `WORKZONE_TOKEN_URL`. Defaults to `<url>/connect/token`.",
+          "WorkZone's OAuth token endpoint, used to verify client credentials (and, where WorkZone reports no secret hash, to see whether a secret still works). Also read from `WORKZONE_TOKEN_URL`. When not set, the `token_endpoint` of WorkZone's discovery document `<url>/.well-known/openid-configuration` (IdentityServer's), else `<url>/connect/token`. `workzone-cpr doctor` shows which one answers.",
       },
       ...httpAttributes('WorkZone', 'WORKZONE'),
     },

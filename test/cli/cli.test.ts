@@ -59,9 +59,11 @@ describe('workzone-cpr emulators --json', () => {
     const first = await startEmulators(['--data', data]);
     const info = first.info;
     expect(Object.keys(info).sort()).toEqual(['kmdLogic', 'workzone']);
-    expect(Object.keys(info.workzone).sort()).toEqual(['password', 'tokenUrl', 'url', 'username']);
+    expect(Object.keys(info.workzone).sort()).toEqual(['password', 'tokenUrl', 'url', 'username', 'variant']);
+    expect(info.workzone.variant).toEqual({ name: 'default', description: 'the contract of docs/workzone-api.md' });
     expect(Object.keys(info.kmdLogic).sort()).toEqual(['clientId', 'clientSecret', 'productId', 'subscriptionId', 'tokenUrl', 'url']);
-    for (const v of [...Object.values(info.workzone), ...Object.values(info.kmdLogic)]) expect(v).toEqual(expect.any(String));
+    const { variant: _variant, ...workzoneStrings } = info.workzone;
+    for (const v of [...Object.values(workzoneStrings), ...Object.values(info.kmdLogic)]) expect(v).toEqual(expect.any(String));
     expect(info.workzone.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.workzone.tokenUrl).toBe(`${info.workzone.url}/connect/token`);
     expect(info.kmdLogic.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
@@ -125,6 +127,54 @@ describe('workzone-cpr emulators --json', () => {
     const r = await run(['emulators', '--workzone-port', 'eighty']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--workzone-port must be a port number');
+  });
+});
+
+describe('workzone-cpr emulators --workzone-variant', () => {
+  const wzAuth = (info: any) => ({ Authorization: `Basic ${Buffer.from(`${info.workzone.username}:${info.workzone.password}`).toString('base64')}` });
+
+  it('runs a preset (or several) and says which in --json; the server behaves as the variant says', async () => {
+    const { child, info, exited } = await startEmulators(['--workzone-variant', 'odata-root,renamed-property']);
+    try {
+      expect(info.workzone.variant).toMatchObject({ name: 'odata-root,renamed-property', paths: { odata: '/api/odata' }, rename: { AllowAccessTokensViaBrowser: 'AllowAccessTokenViaBrowser' } });
+      const metadata = await fetch(`${info.workzone.url}/api/odata/$metadata`, { headers: wzAuth(info) });
+      expect(metadata.status).toBe(200);
+      expect(await metadata.text()).toContain('<Property Name="AllowAccessTokenViaBrowser" Type="Edm.Boolean" Nullable="false"/>');
+      expect((await fetch(`${info.workzone.url}/odata`, { headers: wzAuth(info) })).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('reads a variant from a JSON file', async () => {
+    const file = join(tmp, 'variant.json');
+    writeFileSync(file, JSON.stringify({ name: 'site', paths: { odata: '/wz/odata' }, omit: ['ClientSecretHash'], discovery: false }));
+    const { child, info, exited } = await startEmulators(['--workzone-variant', file]);
+    try {
+      expect(info.workzone.variant).toMatchObject({ name: 'site', omit: ['ClientSecretHash'], discovery: false });
+      expect((await fetch(`${info.workzone.url}/wz/odata`, { headers: wzAuth(info) })).status).toBe(200);
+      expect((await fetch(`${info.workzone.url}/.well-known/openid-configuration`)).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+
+  it('refuses an unknown variant or a bad file with exit code 2, naming the flag and what is known', async () => {
+    const unknown = await run(['emulators', '--workzone-variant', 'odata-rot']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('workzone-cpr: --workzone-variant: unknown variant "odata-rot"; known: default, odata-root, renamed-property');
+    const file = join(tmp, 'bad-variant.json');
+    writeFileSync(file, JSON.stringify({ rename: { ClientSecretHas: 'X' }, omit: ['ClientId'] }));
+    const bad = await run(['emulators', '--workzone-variant', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--workzone-variant: ${file} is not a WorkZone emulator variant: rename: unknown "ClientSecretHas"; known: ClientId, ClientName,`);
+    writeFileSync(file, JSON.stringify({ omit: ['ClientId'] }));
+    expect((await run(['emulators', '--workzone-variant', file])).stderr).toContain('ClientId is the key and cannot be omitted');
+    const missing = await run(['emulators', '--workzone-variant', join(tmp, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot read ${join(tmp, 'nope.json')} (ENOENT)`);
   });
 });
 

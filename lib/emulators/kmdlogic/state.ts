@@ -73,12 +73,15 @@ export const kmdLogicDataSchema: z.ZodType<KmdLogicData> = z.strictObject({
   ),
 });
 
-/** The configuration as the API shows it (CprProviderConfigurationModel): no certificate, no password. */
+/**
+ * The configuration as the API shows it (CprProviderConfigurationModel of the CPR Service API swagger as of
+ * Kmd.Logic.Cpr.Client 1.4.7, docs/kmdlogic-api.md): no certificate, no password, and no certificate file
+ * name, which KMD removed from the models then (the emulator keeps the name it was sent, unshown).
+ */
 export interface ConfigurationModel {
   id: string;
   subscriptionId: string;
   name: string;
-  certificateFileName: string;
   environment: Environment;
   provider: string;
 }
@@ -178,7 +181,6 @@ export function toModel(c: StoredConfiguration): ConfigurationModel {
     id: c.id,
     subscriptionId: c.subscriptionId,
     name: c.name,
-    certificateFileName: c.certificateFileName,
     environment: c.environment,
     provider: c.provider,
   };

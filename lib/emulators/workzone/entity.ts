@@ -1,79 +1,68 @@
 /**
  * OAuthClient entity bodies: validation of POST/PATCH bodies (400s that name the property) and the JSON
- * view of a stored client. The view never contains a secret.
+ * view of a stored client, both in the names of the server's model (model.ts). The view never contains a
+ * secret.
  */
 import { HttpError } from '../common/server';
 import { GRANT_TYPES, type ClientChange, type GrantType, type StoredClient } from './data';
+import type { ClientField, ClientModel } from './model';
 
 const bad = (message: string) => new HttpError(400, 'BadRequest', message);
 
-const WRITABLE = {
-  ClientId: 'string',
-  ClientName: 'string',
-  Enabled: 'boolean',
-  AllowAccessTokensViaBrowser: 'boolean',
-  AllowOfflineAccess: 'boolean',
-  RequirePkce: 'boolean',
-  GrantType: 'string',
-  User: 'string',
-  ClientSecret: 'string',
-} as const;
-const READ_ONLY = new Set(['ClientSecretHash']);
-
+/** A request body in stored field names. */
 export type ClientBody = ClientChange & { ClientId?: string };
 
 /** Checks types, unknown and read-only properties, and value rules. `@odata.*` annotations are ignored. */
-export function parseClientBody(input: unknown): ClientBody {
+export function parseClientBody(input: unknown, model: ClientModel): ClientBody {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw bad('request body must be a JSON object (an OAuthClient entity)');
-  const out: Record<string, unknown> = {};
+  const out: Partial<Record<ClientField, unknown>> = {};
+  const name = (field: ClientField) => model.nameOf(field);
   for (const [key, value] of Object.entries(input)) {
     if (key.startsWith('@odata.')) continue;
-    if (READ_ONLY.has(key)) throw bad(`property ${key} is read-only`);
-    // Own keys only: "constructor" or "__proto__" in a body must not find Object's members.
-    const type = Object.prototype.hasOwnProperty.call(WRITABLE, key) ? WRITABLE[key as keyof typeof WRITABLE] : undefined;
-    if (!type) throw bad(`property ${key} does not exist on OAuthClient; known: ${Object.keys(WRITABLE).join(', ')}`);
+    const property = model.property(key);
+    if (property?.access === 'read-only') throw bad(`property ${key} is read-only`);
+    if (!property) {
+      const known = model.properties.filter((p) => p.access !== 'read-only').map((p) => p.name);
+      throw bad(`property ${key} does not exist on OAuthClient; known: ${known.join(', ')}`);
+    }
     // Never echo a secret's value in a message.
-    const shown = key === 'ClientSecret' ? 'a ' + (value === null ? 'null' : typeof value) : JSON.stringify(value);
-    if (typeof value !== type) throw bad(`property ${key} must be a ${type} (got ${shown})`);
-    out[key] = value;
+    const shown = property.access === 'write-only' ? 'a ' + (value === null ? 'null' : typeof value) : JSON.stringify(value);
+    if (typeof value !== property.type) throw bad(`property ${key} must be a ${property.type} (got ${shown})`);
+    out[property.field] = value;
   }
   const body = out as ClientBody;
   if (body.ClientId !== undefined) {
-    if (body.ClientId.length === 0 || /\s/.test(body.ClientId)) throw bad('property ClientId must be non-empty and contain no whitespace');
-    if (body.ClientId.length > 200) throw bad('property ClientId must be at most 200 characters');
+    if (body.ClientId.length === 0 || /\s/.test(body.ClientId)) throw bad(`property ${name('ClientId')} must be non-empty and contain no whitespace`);
+    if (body.ClientId.length > 200) throw bad(`property ${name('ClientId')} must be at most 200 characters`);
   }
   if (body.ClientName !== undefined && (body.ClientName.trim() === '' || body.ClientName.length > 200)) {
-    throw bad('property ClientName must be non-empty and at most 200 characters');
+    throw bad(`property ${name('ClientName')} must be non-empty and at most 200 characters`);
   }
   if (body.GrantType !== undefined && !GRANT_TYPES.includes(body.GrantType as GrantType)) {
-    throw bad(`property GrantType must be one of ${GRANT_TYPES.join(', ')} (got ${JSON.stringify(body.GrantType)})`);
+    throw bad(`property ${name('GrantType')} must be one of ${GRANT_TYPES.join(', ')} (got ${JSON.stringify(body.GrantType)})`);
   }
-  if (body.User !== undefined && body.User.trim() === '') throw bad('property User must be the initials of a WorkZone user');
+  if (body.User !== undefined && body.User.trim() === '') throw bad(`property ${name('User')} must be the initials of a WorkZone user`);
   if (body.ClientSecret !== undefined && body.ClientSecret !== null && (body.ClientSecret.length === 0 || body.ClientSecret.length > 500)) {
-    throw bad('property ClientSecret must be 1 to 500 characters long');
+    throw bad(`property ${name('ClientSecret')} must be 1 to 500 characters long`);
   }
   return body;
 }
 
 /** Required on POST: the rest have defaults. */
-export function requireForCreate(body: ClientBody): asserts body is ClientBody & { ClientId: string; ClientName: string; GrantType: GrantType; User: string } {
-  for (const name of ['ClientId', 'ClientName', 'GrantType', 'User'] as const) {
-    if (body[name] === undefined) throw bad(`property ${name} is required when creating an OAuthClient`);
+export function requireForCreate(
+  body: ClientBody,
+  model: ClientModel,
+): asserts body is ClientBody & { ClientId: string; ClientName: string; GrantType: GrantType; User: string } {
+  for (const field of ['ClientId', 'ClientName', 'GrantType', 'User'] as const) {
+    if (body[field] === undefined) throw bad(`property ${model.nameOf(field)} is required when creating an OAuthClient`);
   }
 }
 
-export function clientView(client: StoredClient): Record<string, unknown> {
-  return {
-    ClientId: client.ClientId,
-    ClientName: client.ClientName,
-    Enabled: client.Enabled,
-    AllowAccessTokensViaBrowser: client.AllowAccessTokensViaBrowser,
-    AllowOfflineAccess: client.AllowOfflineAccess,
-    RequirePkce: client.RequirePkce,
-    GrantType: client.GrantType,
-    User: client.User,
-    ClientSecretHash: client.ClientSecretHash,
-  };
+/** The entity as this server shows it: its property names, no write-only ones. */
+export function clientView(client: StoredClient, model: ClientModel): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const p of model.properties) if (p.access !== 'write-only') view[p.name] = client[p.field as Exclude<ClientField, 'ClientSecret'>];
+  return view;
 }
 
 /** Parses `Set('key')` (OData string literal key: '' is a quote), or `Set` alone; null when the path is another set. */

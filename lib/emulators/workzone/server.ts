@@ -1,6 +1,7 @@
 /**
- * The WorkZone emulator: the OAuth clients admin API (OData), users, and the token endpoint, as described
- * in docs/workzone-api.md. `startWorkZoneEmulator` is what the sandbox and the tests start.
+ * The WorkZone emulator: the OAuth clients admin API (OData) with its service document and `$metadata`,
+ * users, the token endpoint and the discovery document, as described in docs/workzone-api.md, or as a
+ * variant that differs on purpose (model.ts). `startWorkZoneEmulator` is what the sandbox and the tests start.
  */
 import type { ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
@@ -11,7 +12,9 @@ import { FaultInjector, type FaultConfig } from '../common/faults';
 import { HttpError, oauthError, odataError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
 import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
 import { clientView, parseClientBody, parseKeySegment, requireForCreate } from './entity';
-import { tokenEndpoint } from './token';
+import { discoveryDocument, metadataDocument } from './metadata';
+import { ClientModel, DEFAULT_VARIANT, variantByName, type WorkZoneVariant } from './model';
+import { KNOWN_GRANT_TYPES, tokenEndpoint } from './token';
 
 export interface WorkZoneEmulatorOptions {
   readonly port?: number;
@@ -29,8 +32,10 @@ export interface WorkZoneEmulatorOptions {
   readonly faults?: Partial<FaultConfig>;
   /** PEM key and certificate: serve HTTPS. */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
-  /** Paths, to test the provider's path settings. @default /odata, OAuthClients, Users, /connect/token */
+  /** Paths, to test the provider's path settings (over the variant's). @default /odata, OAuthClients, Users, /connect/token */
   readonly paths?: { readonly odata?: string; readonly oauthClients?: string; readonly users?: string; readonly token?: string };
+  /** How this server differs from the assumed contract: a preset name (`renamed-property`, ...) or a variant. @default "default" */
+  readonly variant?: string | WorkZoneVariant;
   /** One line per request (method, path, status, duration; never secrets). @default - silent */
   readonly log?: (line: string) => void;
 }
@@ -40,6 +45,8 @@ export interface WorkZoneEmulator {
   readonly url: string;
   readonly odataUrl: string;
   readonly tokenUrl: string;
+  /** The variant this server runs (`default` when it follows docs/workzone-api.md). */
+  readonly variant: WorkZoneVariant;
   readonly port: number;
   /** Admin credentials for the OData API. */
   readonly username: string;
@@ -52,6 +59,8 @@ export interface WorkZoneEmulator {
 }
 
 const ODATA_HEADERS = { 'OData-Version': '4.0' };
+/** Where IdentityServer publishes its discovery document, relative to its base address. */
+export const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
 export async function startWorkZoneEmulator(options: WorkZoneEmulatorOptions = {}): Promise<WorkZoneEmulator> {
   const lock = options.dataDir === undefined ? undefined : lockDataDir(options.dataDir);
@@ -91,12 +100,17 @@ function adminPasswordStore(dataDir: string | undefined): JsonStore<{ password: 
 }
 
 async function serve(username: string, password: string, data: WorkZoneData, options: WorkZoneEmulatorOptions): Promise<WorkZoneEmulator> {
+  const variant = typeof options.variant === 'string' ? variantByName(options.variant) : (options.variant ?? DEFAULT_VARIANT);
+  const model = new ClientModel(variant);
+  const wanted = { ...variant.paths, ...options.paths };
   const paths = {
-    odata: normalisePath(options.paths?.odata ?? '/odata'),
-    oauthClients: options.paths?.oauthClients ?? 'OAuthClients',
-    users: options.paths?.users ?? 'Users',
-    token: normalisePath(options.paths?.token ?? '/connect/token'),
+    odata: normalisePath(wanted.odata ?? '/odata'),
+    oauthClients: wanted.oauthClients ?? 'OAuthClients',
+    users: wanted.users ?? 'Users',
+    token: normalisePath(wanted.token ?? '/connect/token'),
   };
+  const forbidden = new Set((variant.forbidden ?? []).map((set) => paths[set]));
+  const name = (field: Parameters<ClientModel['nameOf']>[0]) => model.nameOf(field);
   // Hashed once: every OData request checks them.
   const adminDigests = { user: digest(username), password: digest(password) };
   const faults = new FaultInjector(options.faults);
@@ -104,6 +118,10 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
 
   const handler = (req: EmulatorRequest, res: ServerResponse) => {
     if (req.path === paths.token) return tokenEndpoint(data, req, res);
+    if (req.path === DISCOVERY_PATH && variant.discovery !== false) {
+      allow(req, ['GET']);
+      return sendJson(res, 200, discoveryDocument(base, paths.token, KNOWN_GRANT_TYPES));
+    }
     if (req.path === paths.odata || req.path.startsWith(`${paths.odata}/`)) {
       checkAdmin(req, adminDigests);
       return odata(req, res);
@@ -116,26 +134,45 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
   const odata = (req: EmulatorRequest, res: ServerResponse) => {
     const root = `${base}${paths.odata}`;
     const rest = req.path.slice(paths.odata.length).replace(/^\//, '');
-    if (rest === '' || rest === '$metadata') {
+    if (rest === '') {
       allow(req, ['GET']);
       return sendJson(res, 200, {
         '@odata.context': `${root}/$metadata`,
-        value: [paths.oauthClients, paths.users].map((name) => ({ name, kind: 'EntitySet', url: name })),
+        value: [paths.oauthClients, paths.users].map((set) => ({ name: set, kind: 'EntitySet', url: set })),
       }, ODATA_HEADERS);
+    }
+    if (rest === '$metadata') {
+      allow(req, ['GET']);
+      const xml = metadataDocument(model, paths);
+      res.writeHead(200, { 'Content-Type': 'application/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml), ...ODATA_HEADERS });
+      return void res.end(xml);
     }
     if (rest.includes('/')) throw new HttpError(404, 'NotFound', `no route for ${req.path}`);
     const clients = parseKeySegment(rest, paths.oauthClients);
-    if (clients) return clients.key === undefined ? clientsCollection(req, res, root) : clientEntity(req, res, root, clients.key);
+    if (clients) {
+      checkAllowed(paths.oauthClients);
+      return clients.key === undefined ? clientsCollection(req, res, root) : clientEntity(req, res, root, clients.key);
+    }
     const users = parseKeySegment(rest, paths.users);
-    if (users) return usersRoute(req, res, root, users.key);
+    if (users) {
+      checkAllowed(paths.users);
+      return usersRoute(req, res, root, users.key);
+    }
     throw new HttpError(404, 'NotFound', `no entity set ${JSON.stringify(decodeURIComponent(rest))} under ${paths.odata}`);
+  };
+
+  /** A variant's admin user lacks the access code for a set: authenticated, but refused. */
+  const checkAllowed = (set: string) => {
+    if (forbidden.has(set)) {
+      throw new HttpError(403, 'Forbidden', `user ${JSON.stringify(username)} may not use ${set}: it lacks the access code for OAuth settings administration`, ODATA_HEADERS);
+    }
   };
 
   const entityUrl = (root: string, set: string, key: string) => `${root}/${set}(${encodeURIComponent(`'${key.replace(/'/g, "''")}'`)})`;
   const clientBody = (root: string, c: StoredClient) => ({
     '@odata.context': `${root}/$metadata#${paths.oauthClients}/$entity`,
     '@odata.etag': etagOf(c),
-    ...clientView(c),
+    ...clientView(c, model),
   });
 
   const clientsCollection = (req: EmulatorRequest, res: ServerResponse, root: string) => {
@@ -143,11 +180,11 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
     if (req.method === 'GET') {
       return sendJson(res, 200, {
         '@odata.context': `${root}/$metadata#${paths.oauthClients}`,
-        value: data.listClients().map((c) => ({ '@odata.etag': etagOf(c), ...clientView(c) })),
+        value: data.listClients().map((c) => ({ '@odata.etag': etagOf(c), ...clientView(c, model) })),
       }, ODATA_HEADERS);
     }
-    const body = parseClientBody(parseJsonBody(req));
-    requireForCreate(body);
+    const body = parseClientBody(parseJsonBody(req), model);
+    requireForCreate(body, model);
     checkUser(body.User);
     const generated = body.ClientSecret === undefined ? generateSecret() : undefined;
     const created = data.createClient({
@@ -161,10 +198,10 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
       User: body.User,
       ClientSecret: body.ClientSecret ?? generated,
     });
-    if (!created) throw new HttpError(409, 'Conflict', `an OAuthClient with ClientId ${JSON.stringify(body.ClientId)} already exists`);
+    if (!created) throw new HttpError(409, 'Conflict', `an OAuthClient with ${name('ClientId')} ${JSON.stringify(body.ClientId)} already exists`);
     const out: Record<string, unknown> = clientBody(root, created);
     // The one and only time a generated secret leaves the server.
-    if (generated !== undefined) out.ClientSecret = generated;
+    if (generated !== undefined) out[name('ClientSecret')] = generated;
     sendJson(res, 201, out, { ...ODATA_HEADERS, ETag: etagOf(created), Location: entityUrl(root, paths.oauthClients, created.ClientId) });
   };
 
@@ -182,11 +219,11 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
       return sendEmpty(res, 204, ODATA_HEADERS);
     }
     // PATCH: validate the body before the precondition, so a bad body is a 400 whatever the ETag.
-    const body = parseClientBody(parseJsonBody(req));
+    const body = parseClientBody(parseJsonBody(req), model);
     if (!current) throw notFound(paths.oauthClients, key);
     checkIfMatch(req, current, true);
     if (body.ClientId !== undefined && body.ClientId !== key) {
-      throw new HttpError(400, 'BadRequest', `property ClientId is the key and cannot change (${JSON.stringify(key)} → ${JSON.stringify(body.ClientId)}); create a new client instead`);
+      throw new HttpError(400, 'BadRequest', `property ${name('ClientId')} is the key and cannot change (${JSON.stringify(key)} → ${JSON.stringify(body.ClientId)}); create a new client instead`);
     }
     if (body.User !== undefined) checkUser(body.User);
     const { ClientId: _ignored, ...change } = body;
@@ -205,7 +242,7 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
   };
 
   const checkUser = (initials: string) => {
-    if (!data.getUser(initials)) throw new HttpError(400, 'UserNotFound', `property User: no WorkZone user has the initials ${JSON.stringify(initials)}`);
+    if (!data.getUser(initials)) throw new HttpError(400, 'UserNotFound', `property ${name('User')}: no WorkZone user has the initials ${JSON.stringify(initials)}`);
   };
 
   const server = await startServer({
@@ -224,6 +261,7 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
     url: server.url,
     odataUrl: `${server.url}${paths.odata}`,
     tokenUrl: `${server.url}${paths.token}`,
+    variant,
     port: server.port,
     username,
     password,

@@ -15,7 +15,9 @@ const GRANTS_BY_CODE: Record<GrantType, readonly string[]> = {
   PASSWORD: ['password', 'refresh_token'],
   IMPLICIT: [],
 };
-const KNOWN_GRANTS = new Set(['client_credentials', 'authorization_code', 'password', 'refresh_token']);
+/** Every grant_type the token endpoint knows (the discovery document's grant_types_supported). */
+export const KNOWN_GRANT_TYPES = ['authorization_code', 'client_credentials', 'password', 'refresh_token'] as const;
+const KNOWN_GRANTS = new Set<string>(KNOWN_GRANT_TYPES);
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
 function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): HttpError {

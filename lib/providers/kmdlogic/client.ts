@@ -16,14 +16,16 @@ export type { KmdLogicErrorKind } from './errors';
 
 export type CprEnvironment = 'Production' | 'Test';
 
-/** A CPR configuration as the API shows it (CprProviderConfigurationModel). */
+/**
+ * A CPR configuration as the API shows it (CprProviderConfigurationModel, swagger v1.2.1 as of
+ * Kmd.Logic.Cpr.Client 1.4.7: no certificateFileName; docs/kmdlogic-api.md).
+ */
 export interface CprConfiguration {
   readonly id: string;
   readonly subscriptionId: string;
   readonly name: string;
   readonly environment: string;
   readonly provider: string;
-  readonly certificateFileName?: string;
 }
 
 export interface DataDistributorInput {
@@ -303,13 +305,11 @@ function toConfiguration(value: unknown, subscriptionId: string, op: string, wri
   if (typeof v.id !== 'string' || !isGuid(v.id)) throw fail('without a GUID id');
   const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
   if (!write && str('name') === undefined) throw fail(`${v.id} without a name`);
-  const fileName = str('certificateFileName');
   return {
     id: v.id,
     subscriptionId: str('subscriptionId') ?? subscriptionId,
     name: str('name') ?? '',
     environment: str('environment') ?? '',
     provider: str('provider') ?? (write ? DATA_DISTRIBUTOR_PROVIDER : ''),
-    ...(fileName !== undefined && { certificateFileName: fileName }),
   };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DiagnosticError } from '../plugin/types';
 import { HttpRequestError, redactUrl, type HttpClient, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
 import { providerHttpClient } from '../http-settings';
+import { TokenEndpoint } from './discovery';
 import { isNotReached } from '../reachability';
 import { scrubSecrets } from '../scrub';
 
@@ -20,7 +21,7 @@ export interface WorkZoneSettings {
   readonly oauthClientsPath?: string;
   /** @default "Users" */
   readonly usersPath?: string;
-  /** @default - `<url>/connect/token` */
+  /** @default - from the discovery document, else `<url>/connect/token` (discovery.ts) */
   readonly tokenUrl?: string;
   readonly caFile?: string;
   /** @default false */
@@ -112,6 +113,7 @@ export class WorkZoneClient {
   private readonly clientsSet: string;
   private readonly usersSet: string;
   private readonly auth: string;
+  private readonly tokenEndpoint: TokenEndpoint;
 
   /** `httpOptions` overrides the HTTP settings derived from `settings` (tests use it for short backoffs). */
   constructor(
@@ -135,6 +137,7 @@ export class WorkZoneClient {
     this.auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
     this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? 120) * 1000;
     this.http = providerHttpClient('WorkZone', settings, { log: options.log, userAgent: 'terraform-provider-workzone', tuning: options.httpOptions });
+    this.tokenEndpoint = new TokenEndpoint({ http: this.http, url: settings.url, tokenUrl: settings.tokenUrl, log: options.log });
   }
 
   /**
@@ -264,7 +267,7 @@ export class WorkZoneClient {
    * secret work. Refusals (invalid_client, unauthorized_client, ...) are results, not exceptions.
    */
   async requestToken(tokenUrl: string | undefined, clientId: string, secret: string, auth: 'basic' | 'form' = 'basic'): Promise<TokenCheck> {
-    const url = tokenUrl ?? this.tokenUrl;
+    const url = tokenUrl ?? (await this.tokenEndpoint.url());
     const what = `requesting a token for OAuth client "${clientId}"`;
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -289,7 +292,7 @@ export class WorkZoneClient {
       return { ok: false, status: res.status, error: body.error, ...(description ? { description } : {}) };
     }
     if (res.status === 404) {
-      throw new DiagnosticError(`WorkZone token endpoint not found (${redactUrl(url)})`, 'Check the provider setting "token_url" (default <url>/connect/token).', ['token_url']);
+      throw new DiagnosticError(`WorkZone token endpoint not found (${redactUrl(url)})`, 'Check the provider setting "token_url" (when not set: the token_endpoint of <url>/.well-known/openid-configuration, else <url>/connect/token).', ['token_url']);
     }
     throw new DiagnosticError(`Unexpected answer ${what}`, `${redactUrl(url)} answered HTTP ${res.status}; expected 200, or 400/401 with an OAuth error (RFC 6749 §5.2).`);
   }

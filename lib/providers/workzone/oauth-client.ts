@@ -9,6 +9,7 @@ import { backoffMs, sleep } from '../http';
 import { DiagnosticError, Unknown, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
 import { ClientExistsError, hashClientSecret, OutcomeUnknownError, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
 import { newOwnerId, ownerOf, ownershipOf, type OwnedPrivate } from './ownership';
+import { secretRefusedWithoutHash } from './secret-check';
 
 /**
  * Private state: hash of the last write-only secret sent, to detect a change made in WorkZone; the
@@ -192,8 +193,8 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     ownershipOf(client).read(clientId, owned.owner!);
     let secret = state.client_secret as string | null;
     let woVersion = state.client_secret_wo_version;
-    // Secret changed in WorkZone: forget it, so the next plan sets it again.
-    if (secret !== null && secretChanged(found.client, secret)) secret = null;
+    // Secret changed in WorkZone (by its hash, or by the token endpoint where WorkZone reports none): forget it, so the next plan sets it again.
+    if (secret !== null && (secretChanged(found.client, secret) || (await secretRefusedWithoutHash(client, found.client, secret)))) secret = null;
     const woHash = (priv as Private | undefined)?.woHash;
     if (woHash !== undefined && typeof found.client.clientSecretHash === 'string' && found.client.clientSecretHash !== woHash) woVersion = null;
     return { state: stateOf(found.client, secret, woVersion), private: owned };

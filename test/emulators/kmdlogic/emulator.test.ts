@@ -173,7 +173,6 @@ describe('KMD Logic emulator', () => {
         id: e.productId,
         subscriptionId: e.subscriptionId,
         name: 'CPR update (seeded)',
-        certificateFileName: 'seeded.pfx',
         environment: 'Test',
         provider: 'DataDistributor',
       };
@@ -191,7 +190,6 @@ describe('KMD Logic emulator', () => {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         subscriptionId: e.subscriptionId,
         name: 'Vejle CPR',
-        certificateFileName: 'distributor.pfx',
         environment: 'Production',
       });
 
@@ -317,7 +315,8 @@ describe('KMD Logic emulator', () => {
       const res = await api(`${configs()}/data-distributor`, { method: 'POST', body: form });
       expect(res.status).toBe(200);
       const { id } = (await res.json()) as { id: string };
-      expect(await (await api(`${configs()}/${id}`)).json()).toMatchObject({ name: 'Vejle "CPR"', certificateFileName: 'C:\\certs\\vejle.pfx' });
+      expect(await (await api(`${configs()}/${id}`)).json()).toMatchObject({ name: 'Vejle "CPR"' });
+      expect(e.data().configurations.find((c) => c.id === id)?.certificateFileName).toBe('C:\\certs\\vejle.pfx');
     });
 
     it('answers 413 to bodies over 1 MiB', async () => {
