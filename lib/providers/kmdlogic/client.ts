@@ -3,7 +3,7 @@
  * Errors are KmdLogicError diagnostics that name the identifier or setting to fix; secrets (client secret,
  * certificate, its password, tokens) never appear in messages or logs.
  */
-import { isGuid } from '../../schemas/rules';
+import { guid as guidRule, isGuid } from '../../schemas/rules';
 import { HttpRequestError, redactUrl, type HttpClient, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
 import { providerHttpClient } from '../http-settings';
 import type { SettingSources } from '../plugin/types';
@@ -259,15 +259,15 @@ export class KmdLogicClient {
 }
 
 function guid(setting: string, value: string): void {
-  if (typeof value !== 'string' || !isGuid(value)) {
-    throw new KmdLogicError('config', `${setting} must be a GUID`, `got ${JSON.stringify(value)}; copy it from the KMD Logic console`, undefined, [setting]);
-  }
+  const problem = guidRule(value);
+  if (problem !== undefined) throw new KmdLogicError('config', `${setting} ${problem}`, `got ${JSON.stringify(value)}`, undefined, [setting]);
 }
 
 function checkOptions(o: KmdLogicClientOptions): void {
   const bad = (setting: string, what: string) => new KmdLogicError('config', `Invalid KMD Logic provider setting ${setting}`, what, undefined, [setting]);
   if (!o.clientId) throw bad('client_id', 'client_id is required: set it or KMDLOGIC_CLIENT_ID (the client credential id from the KMD Logic console)');
-  if (!isGuid(o.clientId)) throw bad('client_id', `client_id must be a GUID (got ${JSON.stringify(o.clientId)})`);
+  const notGuid = guidRule(o.clientId);
+  if (notGuid !== undefined) throw bad('client_id', `client_id ${notGuid} (got ${JSON.stringify(o.clientId)})`);
   if (!o.clientSecret) throw bad('client_secret', 'client_secret is required: set it or KMDLOGIC_CLIENT_SECRET');
   for (const [setting, url] of [['token_url', o.tokenUrl], ['api_url', o.apiUrl]] as const) {
     let ok = false;
