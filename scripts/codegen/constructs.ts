@@ -5,10 +5,13 @@
  */
 import { attributeOf, defaultOf, isAttributeProp, isRequired, type ConstructSpec, type PropSpec } from '../../lib/constructs/props';
 import type { UpdateModule } from '../../lib/constructs/update-module';
-import type { BlockSchema, ProviderSchema } from '../../lib/schemas/types';
+import type { ProviderSchema } from '../../lib/schemas/types';
+import { REFERENCE_DIR, shortName } from './docs';
 
 export const PROPS_MODULE = 'lib/constructs/props.generated.ts';
 export const CONSTRUCTS_DOC = 'docs/constructs.md';
+/** The reference docs, relative to docs/constructs.md. */
+const REFERENCE = REFERENCE_DIR.replace(/^docs\//, '');
 
 const SOURCES = 'lib/constructs/specs.ts and lib/schemas';
 
@@ -66,26 +69,31 @@ export function generatePropsInterfaces(specs: readonly ConstructSpec[]): string
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** `workzone_oauth_client.client_id` (or `provider kmdlogic.client_id`): where an attribute prop's rules and default come from. */
+/**
+ * Where an attribute prop's rules and default come from, linked to its reference page:
+ * `workzone_oauth_client.client_id`, or `kmdlogic` provider `client_id`.
+ */
 function attributeName(p: PropSpec, schemas: readonly ProviderSchema[]): string {
   if (!isAttributeProp(p)) return '';
-  const named = (block: BlockSchema): string | undefined => {
-    for (const schema of schemas) {
-      if (schema.provider === block) return `provider \`${schema.name}\``;
-      for (const [type, b] of [...Object.entries(schema.resources), ...Object.entries(schema.dataSources)]) if (b === block) return `\`${type}\``;
+  for (const schema of schemas) {
+    if (schema.provider === p.attribute.block) return `[\`${schema.name}\` provider \`${p.attribute.name}\`](${REFERENCE}/${schema.name}/index.md)`;
+    for (const [kind, blocks] of [['resources', schema.resources], ['data-sources', schema.dataSources]] as const) {
+      for (const [type, block] of Object.entries(blocks)) {
+        if (block === p.attribute.block) return `[\`${type}.${p.attribute.name}\`](${REFERENCE}/${schema.name}/${kind}/${shortName(schema, type)}.md)`;
+      }
     }
-    return undefined;
-  };
-  const where = named(p.attribute.block);
-  if (where === undefined) throw new Error(`attribute ${p.attribute.name}: its block is in none of the schemas`);
-  return `${where} \`${p.attribute.name}\``;
+  }
+  throw new Error(`attribute ${p.attribute.name}: its block is in none of the schemas`);
 }
 
 function defaultCell(p: PropSpec): string {
   if (isRequired(p)) return 'required';
   const value = defaultOf(p);
   if (value !== undefined) return `\`${JSON.stringify(value)}\``;
-  return p.defaultDoc?.replace(/^- /, '') ?? '';
+  if (p.defaultDoc === undefined) return '';
+  // jsii style: "- words", or "code - words".
+  const [code, words] = p.defaultDoc.startsWith('- ') ? ['', p.defaultDoc.slice(2)] : p.defaultDoc.split(/ - (.*)/s);
+  return code ? `\`${code}\`${words ? `: ${words}` : ''}` : words;
 }
 
 /** The full text of docs/constructs.md. */

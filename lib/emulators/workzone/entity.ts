@@ -3,22 +3,16 @@
  * view of a stored client. The view never contains a secret.
  */
 import { HttpError } from '../common/server';
-import { GRANT_TYPES, type ClientChange, type GrantType, type StoredClient } from './data';
+import { CLIENT_PROPERTIES, GRANT_TYPES, type ClientChange, type ClientProperty, type Defaulted, type GrantType, type StoredClient } from './data';
 
 const bad = (message: string) => new HttpError(400, 'BadRequest', message);
 
-const WRITABLE = {
-  ClientId: 'string',
-  ClientName: 'string',
-  Enabled: 'boolean',
-  AllowAccessTokensViaBrowser: 'boolean',
-  AllowOfflineAccess: 'boolean',
-  RequirePkce: 'boolean',
-  GrantType: 'string',
-  User: 'string',
-  ClientSecret: 'string',
-} as const;
-const READ_ONLY = new Set(['ClientSecretHash']);
+const PROPERTIES: [string, ClientProperty][] = Object.entries(CLIENT_PROPERTIES);
+/** JSON type of each property a request may send. */
+const WRITABLE: Record<string, ClientProperty['type']> = Object.fromEntries(PROPERTIES.filter(([, p]) => !p.readOnly).map(([name, p]) => [name, p.type]));
+const READ_ONLY = new Set(PROPERTIES.filter(([, p]) => p.readOnly).map(([name]) => name));
+/** What a create without them sets. */
+export const CREATE_DEFAULTS = Object.fromEntries(PROPERTIES.flatMap(([name, p]) => (p.create === undefined || p.create === 'required' ? [] : [[name, p.create]]))) as Pick<StoredClient, Defaulted>;
 
 export type ClientBody = ClientChange & { ClientId?: string };
 
@@ -30,7 +24,7 @@ export function parseClientBody(input: unknown): ClientBody {
     if (key.startsWith('@odata.')) continue;
     if (READ_ONLY.has(key)) throw bad(`property ${key} is read-only`);
     // Own keys only: "constructor" or "__proto__" in a body must not find Object's members.
-    const type = Object.prototype.hasOwnProperty.call(WRITABLE, key) ? WRITABLE[key as keyof typeof WRITABLE] : undefined;
+    const type = Object.prototype.hasOwnProperty.call(WRITABLE, key) ? WRITABLE[key] : undefined;
     if (!type) throw bad(`property ${key} does not exist on OAuthClient; known: ${Object.keys(WRITABLE).join(', ')}`);
     // Never echo a secret's value in a message.
     const shown = key === 'ClientSecret' ? 'a ' + (value === null ? 'null' : typeof value) : JSON.stringify(value);
@@ -57,23 +51,14 @@ export function parseClientBody(input: unknown): ClientBody {
 
 /** Required on POST: the rest have defaults. */
 export function requireForCreate(body: ClientBody): asserts body is ClientBody & { ClientId: string; ClientName: string; GrantType: GrantType; User: string } {
-  for (const name of ['ClientId', 'ClientName', 'GrantType', 'User'] as const) {
-    if (body[name] === undefined) throw bad(`property ${name} is required when creating an OAuthClient`);
+  for (const [name, p] of PROPERTIES) {
+    if (p.create === 'required' && body[name as keyof ClientBody] === undefined) throw bad(`property ${name} is required when creating an OAuthClient`);
   }
 }
 
+/** The entity as GET shows it: every property but the write-only ones (never a secret). */
 export function clientView(client: StoredClient): Record<string, unknown> {
-  return {
-    ClientId: client.ClientId,
-    ClientName: client.ClientName,
-    Enabled: client.Enabled,
-    AllowAccessTokensViaBrowser: client.AllowAccessTokensViaBrowser,
-    AllowOfflineAccess: client.AllowOfflineAccess,
-    RequirePkce: client.RequirePkce,
-    GrantType: client.GrantType,
-    User: client.User,
-    ClientSecretHash: client.ClientSecretHash,
-  };
+  return Object.fromEntries(PROPERTIES.filter(([, p]) => !p.writeOnly).map(([name]) => [name, client[name as keyof StoredClient]]));
 }
 
 /** Parses `Set('key')` (OData string literal key: '' is a quote), or `Set` alone; null when the path is another set. */

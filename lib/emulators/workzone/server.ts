@@ -10,7 +10,7 @@ import { JsonStore } from '../common/store';
 import { FaultInjector, type FaultConfig } from '../common/faults';
 import { HttpError, oauthError, odataError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
 import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
-import { clientView, parseClientBody, parseKeySegment, requireForCreate } from './entity';
+import { clientView, CREATE_DEFAULTS, parseClientBody, parseKeySegment, requireForCreate } from './entity';
 import { tokenEndpoint } from './token';
 
 export interface WorkZoneEmulatorOptions {
@@ -150,17 +150,7 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
     requireForCreate(body);
     checkUser(body.User);
     const generated = body.ClientSecret === undefined ? generateSecret() : undefined;
-    const created = data.createClient({
-      ClientId: body.ClientId,
-      ClientName: body.ClientName,
-      Enabled: body.Enabled ?? true,
-      AllowAccessTokensViaBrowser: body.AllowAccessTokensViaBrowser ?? false,
-      AllowOfflineAccess: body.AllowOfflineAccess ?? false,
-      RequirePkce: body.RequirePkce ?? false,
-      GrantType: body.GrantType,
-      User: body.User,
-      ClientSecret: body.ClientSecret ?? generated,
-    });
+    const created = data.createClient({ ...CREATE_DEFAULTS, ...body, ClientSecret: body.ClientSecret ?? generated });
     if (!created) throw new HttpError(409, 'Conflict', `an OAuthClient with ClientId ${JSON.stringify(body.ClientId)} already exists`);
     const out: Record<string, unknown> = clientBody(root, created);
     // The one and only time a generated secret leaves the server.

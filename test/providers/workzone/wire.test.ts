@@ -2,6 +2,7 @@
  * The wire tables (lib/providers/workzone/wire.ts) against the schema, and the mapping the client does
  * through them (entity.ts): names, JSON types, read-only and write-only properties.
  */
+import { CLIENT_PROPERTIES, SEED_USERS, type ClientProperty } from '../../../lib/emulators/workzone/data';
 import { fromEntity, reportedOf, toEntity } from '../../../lib/providers/workzone/entity';
 import { OAUTH_CLIENT_SETTINGS } from '../../../lib/providers/workzone/client';
 import { OAUTH_CLIENT_WIRE, USER_WIRE, type EdmType, type WireProperty } from '../../../lib/providers/workzone/wire';
@@ -29,6 +30,35 @@ describe.each(tables)('%s wire table', (_set, table, block, notAttributes) => {
   test('property names are unique', () => {
     const names = Object.values(table).flatMap((p) => [p.property, ...(p.aliases ?? [])]);
     expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('the emulator models what the tables say (the emulator is our executable statement of the contract)', () => {
+  const JSON_TYPE: Record<EdmType, string> = { 'Edm.String': 'string', 'Edm.Boolean': 'boolean', 'Edm.Int32': 'number', 'Edm.Int64': 'number' };
+
+  test('OAuthClients: the same properties, JSON types, key, read-only and write-only ones', () => {
+    const emulated = Object.entries(CLIENT_PROPERTIES as Record<string, ClientProperty>).map(([property, p]) => ({
+      property,
+      type: p.type,
+      key: p.key === true,
+      readOnly: p.readOnly === true,
+      writeOnly: p.writeOnly === true,
+    }));
+    const wired = Object.values(OAUTH_CLIENT_WIRE as Record<string, WireProperty>).map((p) => ({
+      property: p.property,
+      type: JSON_TYPE[p.type],
+      key: p.key === true,
+      readOnly: p.readOnly === true,
+      writeOnly: p.writeOnly === true,
+    }));
+    const byName = (a: { property: string }, b: { property: string }) => a.property.localeCompare(b.property);
+    expect(emulated.sort(byName)).toEqual(wired.sort(byName));
+  });
+
+  test('Users: the seeded user carries every property of the table, of its type', () => {
+    for (const user of SEED_USERS) {
+      for (const p of Object.values(USER_WIRE as Record<string, WireProperty>)) expect({ [p.property]: typeof (user as unknown as Record<string, unknown>)[p.property] }).toEqual({ [p.property]: JSON_TYPE[p.type] });
+    }
   });
 });
 
