@@ -10,21 +10,18 @@ import type { SettingSources } from '../plugin/types';
 import { KmdLogicError, scrub, serverMessage, transportSummary, withHint } from './errors';
 import { buildMultipart } from './multipart';
 import { TokenSource } from './token';
+import { ATTRIBUTE_OF_PART, partOf, REPORTED_FIELDS, type ReportedAttribute } from './wire';
 
 export { KmdLogicError } from './errors';
 export type { KmdLogicErrorKind } from './errors';
 
 export type CprEnvironment = 'Production' | 'Test';
 
-/** A CPR configuration as the API shows it (CprProviderConfigurationModel). */
-export interface CprConfiguration {
-  readonly id: string;
-  readonly subscriptionId: string;
-  readonly name: string;
-  readonly environment: string;
-  readonly provider: string;
-  readonly certificateFileName?: string;
-}
+/**
+ * A CPR configuration as the API shows it (CprProviderConfigurationModel), by attribute name (wire.ts);
+ * `certificate_file_name` only when the API gives one.
+ */
+export type CprConfiguration = { readonly [K in Exclude<ReportedAttribute, 'certificate_file_name'>]: string } & { readonly certificate_file_name?: string };
 
 export interface DataDistributorInput {
   readonly name: string;
@@ -59,14 +56,6 @@ export interface KmdLogicClientOptions {
 
 /** The provider value assumed for data-distributor configurations when a response lacks it (contract §2). */
 export const DATA_DISTRIBUTOR_PROVIDER = 'DataDistributor';
-
-/** Form part → our attribute, so a 400 can point at the attribute to fix. */
-const FIELD_ATTRIBUTES: Record<string, string> = {
-  name: 'name',
-  environment: 'environment',
-  certificate: 'certificate',
-  certificatePassword: 'certificate_password',
-};
 
 export class KmdLogicClient {
   readonly tokens: TokenSource;
@@ -169,7 +158,7 @@ export class KmdLogicClient {
     if (res.status === 403 || res.status === 404) throw this.subscriptionError(subscriptionId, res);
     if (res.status !== 200 && res.status !== 201) throw this.unexpected(op, res);
     const written = toConfiguration(res.json(), subscriptionId, op, true);
-    // The write response lacks `provider` (contract §2): read the full model back.
+    // The write response lacks the provider (contract §2): read the full model back.
     const read = await this.getConfiguration(subscriptionId, written.id);
     if (read) return read;
     this.o.log?.debug('kmdlogic: configuration not readable right after write; using the write response', { id: written.id });
@@ -179,10 +168,10 @@ export class KmdLogicClient {
   private async send(method: 'POST' | 'PUT', path: string, input: DataDistributorInput, op: string): Promise<HttpResponse> {
     checkInput(input);
     const form = await buildMultipart([
-      { name: 'name', value: input.name },
-      { name: 'environment', value: input.environment },
-      { name: 'certificate', value: input.certificate, filename: input.certificateFileName ?? 'certificate.pfx', contentType: 'application/x-pkcs12' },
-      { name: 'certificatePassword', value: input.certificatePassword ?? '' },
+      { name: partOf('name'), value: input.name },
+      { name: partOf('environment'), value: input.environment },
+      { name: partOf('certificate'), value: input.certificate, filename: input.certificateFileName ?? 'certificate.pfx', contentType: 'application/x-pkcs12' },
+      { name: partOf('certificate_password'), value: input.certificatePassword ?? '' },
     ]);
     return this.call(method, path, op, form);
   }
@@ -237,7 +226,7 @@ export class KmdLogicClient {
   private invalid(op: string, res: HttpResponse): KmdLogicError {
     const body = res.json() as { errors?: unknown } | undefined;
     const fields = body?.errors && typeof body.errors === 'object' ? Object.keys(body.errors as object) : [];
-    const attrs = fields.map((f) => FIELD_ATTRIBUTES[f] ?? f);
+    const attrs = fields.map((f) => ATTRIBUTE_OF_PART[f] ?? f);
     return new KmdLogicError(
       'invalid',
       `KMD Logic refused to ${op}${attrs.length ? `: check ${attrs.join(', ')}` : ''}`,
@@ -295,21 +284,23 @@ function checkInput(input: DataDistributorInput): void {
   }
 }
 
-/** Checks a configuration from a response; `write` responses may lack `provider` (contract §2). */
+/** Checks a configuration from a response; `write` responses may lack the provider (contract §2). */
 function toConfiguration(value: unknown, subscriptionId: string, op: string, write = false): CprConfiguration {
   const fail = (what: string) => new KmdLogicError('unexpected', `Could not ${op}`, `KMD Logic returned a configuration ${what}`);
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw fail('that is not a JSON object');
   const v = value as Record<string, unknown>;
-  if (typeof v.id !== 'string' || !isGuid(v.id)) throw fail('without a GUID id');
-  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
-  if (!write && str('name') === undefined) throw fail(`${v.id} without a name`);
-  const fileName = str('certificateFileName');
+  const got: Partial<Record<ReportedAttribute, string>> = {};
+  for (const [attribute, field] of REPORTED_FIELDS) if (typeof v[field] === 'string') got[attribute] = v[field] as string;
+  if (got.id === undefined || !isGuid(got.id)) throw fail('without a GUID id');
+  if (!write && got.name === undefined) throw fail(`${got.id} without a name`);
+  const { certificate_file_name: fileName, ...rest } = got;
   return {
-    id: v.id,
-    subscriptionId: str('subscriptionId') ?? subscriptionId,
-    name: str('name') ?? '',
-    environment: str('environment') ?? '',
-    provider: str('provider') ?? (write ? DATA_DISTRIBUTOR_PROVIDER : ''),
-    ...(fileName !== undefined && { certificateFileName: fileName }),
+    ...rest,
+    id: got.id,
+    subscription_id: got.subscription_id ?? subscriptionId,
+    name: got.name ?? '',
+    environment: got.environment ?? '',
+    cpr_provider: got.cpr_provider ?? (write ? DATA_DISTRIBUTOR_PROVIDER : ''),
+    ...(fileName !== undefined && { certificate_file_name: fileName }),
   };
 }

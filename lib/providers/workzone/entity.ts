@@ -42,9 +42,6 @@ export function reportedOf<W extends WireTable, B extends BlockSchema>(table: W,
   return Object.keys(table).filter((name) => !table[name].writeOnly && name in block.attributes) as Extract<keyof EntityOf<W>, AttributeNameOf<B>>[];
 }
 
-export function pick<T, K extends keyof T>(values: T, names: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(names.map((name) => [name, values[name]])) as Pick<T, K>;
-}
 
 /** The request body for `values`: each attribute under its property name; undefined ones are left out. */
 export function toEntity<W extends WireTable>(table: W, values: EntityWriteOf<W>): Record<string, unknown> {

@@ -20,7 +20,8 @@ import {
   type OAuthClientSettings,
   type WorkZoneClient,
 } from './client';
-import { pick, reportedOf } from './entity';
+import { pick } from '../pick';
+import { reportedOf } from './entity';
 import { newOwnerId, ownerOf, ownershipOf, type OwnedPrivate } from './ownership';
 import { OAUTH_CLIENT_WIRE } from './wire';
 

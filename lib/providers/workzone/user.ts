@@ -2,7 +2,8 @@
 import { workzoneSchema } from '../../schemas/workzone';
 import { DiagnosticError, type DataSourceDefinition } from '../plugin/types';
 import type { WorkZoneClient } from './client';
-import { pick, reportedOf } from './entity';
+import { pick } from '../pick';
+import { reportedOf } from './entity';
 import { USER_WIRE } from './wire';
 
 const block = workzoneSchema.dataSources.workzone_user;
