@@ -59,6 +59,9 @@ export function attributeProps(
   block: BlockSchema,
   options: { readonly except: { readonly [attribute: string]: string }; readonly descriptions?: { readonly [attribute: string]: string } },
 ): { [prop: string]: AttributeProp } {
+  for (const name of [...Object.keys(options.except), ...Object.keys(options.descriptions ?? {})]) {
+    if (!(name in block.attributes)) throw new Error(`attributeProps: the block has no attribute ${name}`);
+  }
   const out: { [prop: string]: AttributeProp } = {};
   for (const [name, a] of Object.entries(block.attributes)) {
     if (!(a.required || a.optional) || name in options.except) continue;

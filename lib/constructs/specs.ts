@@ -53,8 +53,8 @@ export const WORKZONE_OAUTH_CLIENT_SPEC: ConstructSpec = {
   imports: { './client-secret': ['ClientSecret'] },
 };
 
-/** The OAuth client props with a module's client settings as their defaults. */
-function withModuleDefaults(props: ConstructSpec['props'], module: UpdateModule): { [prop: string]: PropSpec } {
+/** The OAuth client props with a module's client settings as their defaults (a set-up's props). */
+export function withModuleDefaults(props: ConstructSpec['props'], module: UpdateModule): { [prop: string]: PropSpec } {
   const out: { [prop: string]: PropSpec } = { ...props };
   for (const [attribute, value] of Object.entries(module.client)) {
     const prop = props[camelCase(attribute)] as AttributeProp | undefined;
