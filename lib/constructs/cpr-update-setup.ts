@@ -9,7 +9,8 @@ import { withDefaults } from './props';
 import { CPR_UPDATE_SETUP_SPEC } from './specs';
 import { literalText } from './terraform-text';
 import { CPR_UPDATE_MODULE, type CprUpdateIdentifiers } from './update-module';
-import { oauthClientPropsSchema, WorkZoneOAuthClient } from './workzone-oauth-client';
+import { oauthClientPropsSchema } from './oauth-client-props';
+import { WorkZoneOAuthClient } from './workzone-oauth-client';
 import { validateProps } from './validation';
 
 export type { CprUpdateSetupProps } from './props.generated';

@@ -1,46 +1,25 @@
 import { Construct, type IConstruct } from 'constructs';
-import { z } from 'zod';
 import { DataWorkzoneUser, WorkzoneOauthClient, WorkzoneProvider, type WorkzoneOauthClientConfig } from '../bindings/workzone';
 import { workzoneSchema } from '../schemas/workzone';
 import { frameworkScope } from './framework';
 import { ClientSecret, type ClientSecretSource } from './client-secret';
 import { claimClientId } from './client-ownership';
+import { oauthClientPropsSchema } from './oauth-client-props';
 import type { WorkZoneOAuthClientProps } from './props.generated';
-import { blockConfig, propsSchema, withDefaults, type ConstructSpec } from './props';
+import { blockConfig, withDefaults } from './props';
 import { defaultProvider } from './providers';
-import { checkSecret } from './secret-expression';
 import { WORKZONE_OAUTH_CLIENT_SPEC } from './specs';
 import { literalText } from './terraform-text';
-import { providerOf, validateProps } from './validation';
+import { validateProps } from './validation';
 
 export type { WorkZoneOAuthClientProps } from './props.generated';
 
-const LITERAL_SECRET =
-  'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or use ClientSecret.random()';
-
-/** The checks of the props that are the OAuth client's own (the others follow the schema's rules). */
-const ownChecks = (scope: IConstruct, constructType: string) => ({
-  clientSecret: z
-    .custom<ClientSecret>((v) => v instanceof ClientSecret, {
-      message: 'must be a ClientSecret: ClientSecret.random(), ClientSecret.fromToken(token), ClientSecret.fromVariable() or ClientSecret.generatedByWorkZone()',
-    })
-    .superRefine((secret, ctx) => {
-      if (typeof secret.suppliedValue !== 'string') return;
-      checkSecret(scope, constructType, secret.suppliedValue, ctx, LITERAL_SECRET);
-    }),
-  verifyUser: z.boolean(),
-  provider: providerOf('workzone'),
-});
-
 /**
- * The props check of a construct that takes the OAuth client's props flat (`spec`, such as CprUpdateSetup's,
- * adds its own props, checked by `more`), at `scope` (secrets are resolved in its stack).
+ * The props schema of a WorkZoneOAuthClient at `scope` (secrets are resolved in its stack); `constructType`
+ * names the construct in messages.
  */
-export const oauthClientPropsSchema = <Props>(scope: IConstruct, spec: ConstructSpec, more: { readonly [prop: string]: z.ZodType } = {}) =>
-  propsSchema<Props>(spec, { ...ownChecks(scope, spec.construct), ...more });
-
-/** The props schema of a WorkZoneOAuthClient at `scope`. */
-export const workZoneOAuthClientPropsSchema = (scope: IConstruct) => oauthClientPropsSchema<WorkZoneOAuthClientProps>(scope, WORKZONE_OAUTH_CLIENT_SPEC);
+export const workZoneOAuthClientPropsSchema = (scope: IConstruct, constructType = 'WorkZoneOAuthClient') =>
+  oauthClientPropsSchema<WorkZoneOAuthClientProps>(scope, { ...WORKZONE_OAUTH_CLIENT_SPEC, construct: constructType });
 
 /**
  * The WorkZone OAuth client of the CPR update module: Configurator > Global > OAuth settings > Add, as code.
