@@ -41,9 +41,9 @@ export interface KmdLogicClientOptions {
   readonly scope: string;
   readonly caFile?: string;
   readonly insecureSkipVerify?: boolean;
-  /** @default 30 */
+  /** Left out: the provider setting's default (lib/schemas/http.ts). */
   readonly requestTimeoutSeconds?: number;
-  /** @default 120 */
+  /** Left out: the provider setting's default (lib/schemas/http.ts). */
   readonly retryMaxSeconds?: number;
   readonly log?: HttpLog;
   /** Stops retries and new requests (terraform's StopProvider). */

@@ -9,29 +9,28 @@ import { HttpRequestError, redactUrl, type HttpClient, type HttpClientOptions, t
 import { providerHttpClient } from '../http-settings';
 import { isNotReached } from '../reachability';
 import { scrubSecrets } from '../scrub';
+import { workzoneSchema } from '../../schemas/workzone';
 import { fromEntity, settingsOf, toEntity, type EntityOf, type SettingOf } from './entity';
 import { OAUTH_CLIENT_WIRE, USER_WIRE } from './wire';
 
+/** The provider settings, camelCase; those left out take the defaults of the provider schema. */
 export interface WorkZoneSettings {
   readonly url: string;
   readonly username: string;
   readonly password: string;
-  /** @default "/odata" */
   readonly odataPath?: string;
-  /** @default "OAuthClients" */
   readonly oauthClientsPath?: string;
-  /** @default "Users" */
   readonly usersPath?: string;
   /** @default - `<url>/connect/token` */
   readonly tokenUrl?: string;
   readonly caFile?: string;
-  /** @default false */
   readonly insecureSkipVerify?: boolean;
-  /** @default 30 */
   readonly requestTimeoutSeconds?: number;
-  /** @default 120 */
   readonly retryMaxSeconds?: number;
 }
+
+/** The provider settings' schema, for their defaults when a client is made without the provider (tests, the sandbox). */
+const SETTING = workzoneSchema.provider.attributes;
 
 /*
  * Clients and users by schema attribute name (the names of wire.ts, which maps them to OData properties).
@@ -122,12 +121,12 @@ export class WorkZoneClient {
     if (base.username || base.password) {
       throw new DiagnosticError('Invalid WorkZone url', 'The provider setting "url" must not contain credentials; use "username" and "password".', ['url']);
     }
-    this.odataRoot = joinUrl(settings.url, settings.odataPath ?? '/odata');
-    this.clientsSet = trimSlashes(settings.oauthClientsPath ?? 'OAuthClients');
-    this.usersSet = trimSlashes(settings.usersPath ?? 'Users');
+    this.odataRoot = joinUrl(settings.url, settings.odataPath ?? SETTING.odata_path.default);
+    this.clientsSet = trimSlashes(settings.oauthClientsPath ?? SETTING.oauth_clients_path.default);
+    this.usersSet = trimSlashes(settings.usersPath ?? SETTING.users_path.default);
     this.tokenUrl = settings.tokenUrl ?? joinUrl(settings.url, '/connect/token');
     this.auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
-    this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? 120) * 1000;
+    this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? SETTING.retry_max_seconds.default) * 1000;
     this.http = providerHttpClient('WorkZone', settings, { log: options.log, userAgent: 'terraform-provider-workzone', tuning: options.httpOptions });
   }
 
