@@ -28,7 +28,11 @@ const ownChecks = (scope: IConstruct, constructType: string) => ({
 
 /**
  * The props check of a construct with the OAuth client's props (`spec`; a set-up's adds its own props,
- * checked by `more`), at `scope` (secrets are resolved in its stack).
+ * checked by `more`), at `scope` (secrets are resolved in its stack); `constructType` names it in messages.
  */
-export const oauthClientPropsSchema = <Props>(scope: IConstruct, spec: ConstructSpec, more: { readonly [prop: string]: z.ZodType } = {}) =>
-  propsSchema<Props>(spec, { ...ownChecks(scope, spec.construct), ...more });
+export const oauthClientPropsSchema = <Props>(
+  scope: IConstruct,
+  spec: ConstructSpec,
+  more: { readonly [prop: string]: z.ZodType } = {},
+  constructType = spec.construct,
+) => propsSchema<Props>(spec, { ...ownChecks(scope, constructType), ...more });

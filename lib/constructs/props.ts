@@ -97,16 +97,31 @@ function attributeCheck(p: AttributeProp): z.ZodType {
   }
 }
 
+const checksBySpec = new WeakMap<ConstructSpec, Readonly<Record<string, z.ZodType>>>();
+
+/** The checks of a spec's attribute props (optional ones optional), made once per spec: they depend on nothing else. */
+function attributeChecks(spec: ConstructSpec): Readonly<Record<string, z.ZodType>> {
+  let checks = checksBySpec.get(spec);
+  if (checks === undefined) {
+    checks = Object.fromEntries(
+      Object.entries(spec.props).flatMap(([prop, p]) => (isAttributeProp(p) ? [[prop, isRequired(p) ? attributeCheck(p) : attributeCheck(p).optional()]] : [])),
+    );
+    checksBySpec.set(spec, checks);
+  }
+  return checks;
+}
+
 /**
  * The zod object of a spec: attribute props checked by their schema rules, own props by `own` (which must
  * check exactly the own props; it may also replace an attribute prop's check, e.g. for a secret).
  */
 export function propsSchema<Props>(spec: ConstructSpec, own: { readonly [prop: string]: z.ZodType }): z.ZodType<Props> {
+  const attributes = attributeChecks(spec);
   const shape: Record<string, z.ZodType> = {};
   for (const [prop, p] of Object.entries(spec.props)) {
-    const check = own[prop] ?? (isAttributeProp(p) ? attributeCheck(p) : undefined);
+    const check = own[prop] ?? attributes[prop];
     if (check === undefined) throw new Error(`${spec.construct}: no check for its own prop ${prop}`);
-    shape[prop] = isRequired(p) ? check : check.optional();
+    shape[prop] = isRequired(p) || check === attributes[prop] ? check : check.optional();
   }
   const extra = Object.keys(own).filter((prop) => !(prop in spec.props));
   if (extra.length > 0) throw new Error(`${spec.construct}: checks for props the spec does not have: ${extra.join(', ')}`);

@@ -19,7 +19,7 @@ export type { WorkZoneOAuthClientProps } from './props.generated';
  * names the construct in messages.
  */
 export const workZoneOAuthClientPropsSchema = (scope: IConstruct, constructType = 'WorkZoneOAuthClient') =>
-  oauthClientPropsSchema<WorkZoneOAuthClientProps>(scope, { ...WORKZONE_OAUTH_CLIENT_SPEC, construct: constructType });
+  oauthClientPropsSchema<WorkZoneOAuthClientProps>(scope, WORKZONE_OAUTH_CLIENT_SPEC, {}, constructType);
 
 /**
  * The WorkZone OAuth client of the CPR update module: Configurator > Global > OAuth settings > Add, as code.
