@@ -39,6 +39,8 @@ export interface ConstructSpec {
   readonly description: string;
   /** In the order of the interface and the docs. */
   readonly props: { readonly [prop: string]: PropSpec };
+  /** A construct whose props this one takes too: its interface extends the base's, redeclaring only props that differ. */
+  readonly base?: ConstructSpec;
   /** Types the interface names, by the module (under lib/constructs) that exports them. */
   readonly imports?: { readonly [module: string]: readonly string[] };
 }

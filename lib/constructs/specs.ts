@@ -68,6 +68,7 @@ export const CPR_UPDATE_SETUP_SPEC: ConstructSpec = {
   construct: 'CprUpdateSetup',
   description:
     'The whole CPR update set-up for one WorkZone environment: the OAuth client of the CPR update module, its secret, and the KMD Logic identifiers, with the six identifiers as Terraform outputs. All `WorkZoneOAuthClient` props, plus `kmdLogic` and `outputPrefix`.',
+  base: WORKZONE_OAUTH_CLIENT_SPEC,
   props: {
     ...withModuleDefaults(WORKZONE_OAUTH_CLIENT_SPEC.props, CPR_UPDATE_MODULE),
     kmdLogic: {

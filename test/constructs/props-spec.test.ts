@@ -64,10 +64,13 @@ describe('the checks of a spec', () => {
 
 test("a sibling update module's client settings become the defaults of its set-up's props, in code and in the docs", () => {
   const cvr: UpdateModule = { ...CPR_UPDATE_MODULE, name: 'CVR update module', client: { client_name: 'Contact update - CVR', user: 'CVRBATCHUSER', grant_type: 'CLNTCRED' } };
-  const spec: ConstructSpec = { construct: 'CvrUpdateSetup', description: 'CVR.', props: withModuleDefaults(WORKZONE_OAUTH_CLIENT_SPEC.props, cvr), imports: WORKZONE_OAUTH_CLIENT_SPEC.imports };
+  const spec: ConstructSpec = { construct: 'CvrUpdateSetup', description: 'CVR.', base: WORKZONE_OAUTH_CLIENT_SPEC, props: withModuleDefaults(WORKZONE_OAUTH_CLIENT_SPEC.props, cvr) };
   expect(withDefaults(spec, { clientId: 'a' })).toMatchObject({ user: 'CVRBATCHUSER', clientName: 'Contact update - CVR', grantType: 'CLNTCRED', enabled: true });
+  // The interface extends the OAuth client's and redeclares the props whose default differs.
   const text = generatePropsInterfaces([spec]);
-  expect(text).toContain('export interface CvrUpdateSetupProps {');
+  const declared = [...text.matchAll(/readonly (\w+)\?/g)].map((m) => m[1]);
+  expect(text).toContain('export interface CvrUpdateSetupProps extends WorkZoneOAuthClientProps {');
+  expect(declared).toEqual(['clientName', 'user']);
   expect(text).toContain('@default "CVRBATCHUSER"');
   expect(() => withModuleDefaults(WORKZONE_OAUTH_CLIENT_SPEC.props, { ...cvr, client: { ...cvr.client, usr: 'X' } as never })).toThrow('CVR update module: no prop sets usr');
 });

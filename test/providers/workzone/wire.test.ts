@@ -78,24 +78,8 @@ describe('OAuthClient mapping', () => {
     expect(reportedOf(OAUTH_CLIENT_WIRE, workzoneSchema.resources.workzone_oauth_client)).toEqual(['client_id', ...Object.keys(settings)]);
   });
 
-  test('to the wire: each attribute under its property; undefined ones left out; read-only ones refused', () => {
-    expect(toEntity(OAUTH_CLIENT_WIRE, { client_id: 'a', ...settings, client_secret: 's' })).toEqual({
-      ClientId: 'a',
-      ClientName: 'Contact update - CPR',
-      Enabled: true,
-      AllowAccessTokensViaBrowser: false,
-      AllowOfflineAccess: false,
-      RequirePkce: true,
-      GrantType: 'CLNTCRED',
-      User: 'CPRBATCHUSER',
-      ClientSecret: 's',
-    });
-    expect(toEntity(OAUTH_CLIENT_WIRE, { enabled: false, client_secret: undefined })).toEqual({ Enabled: false });
-    expect(() => toEntity(OAUTH_CLIENT_WIRE, { client_secret_hash: 'h' } as never)).toThrow('client_secret_hash is not a writable property');
-  });
-
-  const body = {
-    '@odata.etag': 'W/"1"',
+  /** The same client on the wire. */
+  const entity = {
     ClientId: 'a',
     ClientName: 'Contact update - CPR',
     Enabled: true,
@@ -104,9 +88,15 @@ describe('OAuthClient mapping', () => {
     RequirePkce: true,
     GrantType: 'CLNTCRED',
     User: 'CPRBATCHUSER',
-    ClientSecretHash: null,
-    ClientSecret: 'never read back',
   };
+
+  test('to the wire: each attribute under its property; undefined ones left out; read-only ones refused', () => {
+    expect(toEntity(OAUTH_CLIENT_WIRE, { client_id: 'a', ...settings, client_secret: 's' })).toEqual({ ...entity, ClientSecret: 's' });
+    expect(toEntity(OAUTH_CLIENT_WIRE, { enabled: false, client_secret: undefined })).toEqual({ Enabled: false });
+    expect(() => toEntity(OAUTH_CLIENT_WIRE, { client_secret_hash: 'h' } as never)).toThrow('client_secret_hash is not a writable property');
+  });
+
+  const body = { '@odata.etag': 'W/"1"', ...entity, ClientSecretHash: null, ClientSecret: 'never read back' };
 
   test('from the wire: by attribute; write-only properties never read; the optional hash may be null or missing', () => {
     expect(fromEntity(OAUTH_CLIENT_WIRE, body, invalid)).toEqual({ client_id: 'a', ...settings, client_secret_hash: null });
