@@ -61,7 +61,7 @@ function secretMode<S>(config: { readonly client_secret: S | null; readonly clie
 }
 
 /** The settings of the client (the wire table's settings) as the plan has them. */
-function settingsOf(planned: Pick<OAuthClientSettings, keyof OAuthClientSettings>): OAuthClientSettings {
+function settingsOf(planned: OAuthClientSettings): OAuthClientSettings {
   return pick(planned, OAUTH_CLIENT_SETTINGS);
 }
 
