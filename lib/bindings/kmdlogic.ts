@@ -19,19 +19,19 @@ export interface KmdlogicProviderConfig {
    */
   readonly clientSecret?: string;
   /**
-   * Token endpoint. Also read from `KMDLOGIC_TOKEN_URL`. Defaults to `https://identity-api.kmdlogic.io/clientcredentials/token`, KMD Logic Identity (Azure AD B2C), the default of KMD's own token provider. For a client credential of KMD's Azure AD token server, set `https://login.microsoftonline.com/logicidentityprod.onmicrosoft.com/oauth2/v2.0/token`; a query such as `?issuer=b2clogin.com&tenant=…` is sent as given. `workzone-cpr doctor` says which server answered.
+   * Token endpoint. Also read from `KMDLOGIC_TOKEN_URL`. The default is KMD Logic Identity (Azure AD B2C), the default of KMD's own token provider. For a client credential of KMD's Azure AD token server, set `https://login.microsoftonline.com/logicidentityprod.onmicrosoft.com/oauth2/v2.0/token`; a query such as `?issuer=b2clogin.com&tenant=…` is sent as given. `workzone-cpr doctor` says which server answered.
    * @default "https://identity-api.kmdlogic.io/clientcredentials/token"
    * Terraform attribute `token_url`.
    */
   readonly tokenUrl?: string;
   /**
-   * Base URL of the CPR API. Also read from `KMDLOGIC_API_URL`. Defaults to `https://gateway.kmdlogic.io/cpr/v1`.
+   * Base URL of the CPR API. Also read from `KMDLOGIC_API_URL`.
    * @default "https://gateway.kmdlogic.io/cpr/v1"
    * Terraform attribute `api_url`.
    */
   readonly apiUrl?: string;
   /**
-   * OAuth scope requested with the token. Also read from `KMDLOGIC_SCOPE`. Defaults to `https://logicidentityprod.onmicrosoft.com/bb159109-0ccd-4b08-8d0d-80370cedda84/.default`.
+   * OAuth scope requested with the token. Also read from `KMDLOGIC_SCOPE`.
    * @default "https://logicidentityprod.onmicrosoft.com/bb159109-0ccd-4b08-8d0d-80370cedda84/.default"
    * Terraform attribute `scope`.
    */
@@ -42,19 +42,19 @@ export interface KmdlogicProviderConfig {
    */
   readonly caFile?: string;
   /**
-   * Do not verify KMD Logic's TLS certificate. For tests only; the provider warns on every run while it is on. Defaults to `false`.
+   * Do not verify KMD Logic's TLS certificate. For tests only; the provider warns on every run while it is on.
    * @default false
    * Terraform attribute `insecure_skip_verify`.
    */
   readonly insecureSkipVerify?: boolean | cdktf.IResolvable;
   /**
-   * Timeout of one HTTP request, in seconds. Defaults to `30`.
+   * Timeout of one HTTP request, in seconds.
    * @default 30
    * Terraform attribute `request_timeout_seconds`.
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most. Defaults to `120`.
+   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most.
    * @default 120
    * Terraform attribute `retry_max_seconds`.
    */

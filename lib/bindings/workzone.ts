@@ -24,19 +24,19 @@ export interface WorkzoneProviderConfig {
    */
   readonly password?: string;
   /**
-   * Path of the OData root under `url`. Defaults to `/odata`.
+   * Path of the OData root under `url`.
    * @default "/odata"
    * Terraform attribute `odata_path`.
    */
   readonly odataPath?: string;
   /**
-   * Entity set of OAuth clients under the OData root. Defaults to `OAuthClients`.
+   * Entity set of OAuth clients under the OData root.
    * @default "OAuthClients"
    * Terraform attribute `oauth_clients_path`.
    */
   readonly oauthClientsPath?: string;
   /**
-   * Entity set of users under the OData root. Defaults to `Users`.
+   * Entity set of users under the OData root.
    * @default "Users"
    * Terraform attribute `users_path`.
    */
@@ -52,19 +52,19 @@ export interface WorkzoneProviderConfig {
    */
   readonly caFile?: string;
   /**
-   * Do not verify WorkZone's TLS certificate. For tests only; the provider warns on every run while it is on. Defaults to `false`.
+   * Do not verify WorkZone's TLS certificate. For tests only; the provider warns on every run while it is on.
    * @default false
    * Terraform attribute `insecure_skip_verify`.
    */
   readonly insecureSkipVerify?: boolean | cdktf.IResolvable;
   /**
-   * Timeout of one HTTP request, in seconds. Defaults to `30`.
+   * Timeout of one HTTP request, in seconds.
    * @default 30
    * Terraform attribute `request_timeout_seconds`.
    */
   readonly requestTimeoutSeconds?: number;
   /**
-   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most. Defaults to `120`.
+   * How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most.
    * @default 120
    * Terraform attribute `retry_max_seconds`.
    */
@@ -148,43 +148,43 @@ export interface OauthClientConfig extends cdktf.TerraformMetaArguments {
    */
   readonly clientId: string;
   /**
-   * Display name of the client. Defaults to `Contact update - CPR`.
+   * Display name of the client.
    * @default "Contact update - CPR"
    * Terraform attribute `client_name`.
    */
   readonly clientName?: string;
   /**
-   * Enabled. Defaults to `true`.
+   * Enabled.
    * @default true
    * Terraform attribute `enabled`.
    */
   readonly enabled?: boolean | cdktf.IResolvable;
   /**
-   * Allow access token via browser. Defaults to `false`.
+   * Allow access token via browser.
    * @default false
    * Terraform attribute `allow_access_token_via_browser`.
    */
   readonly allowAccessTokenViaBrowser?: boolean | cdktf.IResolvable;
   /**
-   * Allow offline access (refresh tokens). Defaults to `false`.
+   * Allow offline access (refresh tokens).
    * @default false
    * Terraform attribute `allow_offline_access`.
    */
   readonly allowOfflineAccess?: boolean | cdktf.IResolvable;
   /**
-   * Require proof key for code exchange. Defaults to `false`.
+   * Require proof key for code exchange.
    * @default false
    * Terraform attribute `require_pkce`.
    */
   readonly requirePkce?: boolean | cdktf.IResolvable;
   /**
-   * Grant type code. Defaults to `CLNTCRED` (client credentials), the only one supported.
+   * Grant type code: client credentials, the only one supported.
    * @default "CLNTCRED"
    * Terraform attribute `grant_type`.
    */
   readonly grantType?: string;
   /**
-   * Initials of the WorkZone user the client acts as. Defaults to `CPRBATCHUSER` ("Captia CPR batch afvikler").
+   * Initials of the WorkZone user the client acts as (`CPRBATCHUSER` is "Captia CPR batch afvikler").
    * @default "CPRBATCHUSER"
    * Terraform attribute `user`.
    */

@@ -1,58 +1,28 @@
-import { TerraformOutput, TerraformStack } from 'cdktf';
-import { Construct, type IConstruct } from 'constructs';
+import { dependable, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { z } from 'zod';
 import { frameworkScope } from './framework';
 import { defaultPrefix, terraformName } from './names';
 import { KmdLogicSubscription } from './kmd-logic-subscription';
+import type { CprUpdateSetupProps } from './props.generated';
+import { withDefaults } from './props';
+import { CPR_UPDATE_SETUP_SPEC } from './specs';
 import { literalText } from './terraform-text';
-import { WorkZoneOAuthClient, workZoneOAuthClientPropsSchema, type WorkZoneOAuthClientProps } from './workzone-oauth-client';
+import { CPR_UPDATE_MODULE, type CprUpdateIdentifiers } from './update-module';
+import { oauthClientPropsSchema } from './oauth-client-props';
+import { WorkZoneOAuthClient } from './workzone-oauth-client';
 import { validateProps } from './validation';
 
-export interface CprUpdateSetupProps extends WorkZoneOAuthClientProps {
-  /**
-   * The KMD Logic identifiers. Pass a KmdLogicSubscription to give literal values or tokens, or to share
-   * one subscription between several set-ups.
-   * @default - a new KmdLogicSubscription whose identifiers come from Terraform variables `<outputPrefix>_kmd_logic_*`
-   */
-  readonly kmdLogic?: KmdLogicSubscription;
-  /**
-   * Prefix of the output names, unique in the stack. Output names are `<outputPrefix>_<identifier>`.
-   * @default - the construct path in snake case, e.g. `cpr_update`
-   */
-  readonly outputPrefix?: string;
-}
-
-/** The six identifiers the CPR update module needs, as tokens (the two secrets sensitive). */
-export interface CprUpdateIdentifiers {
-  readonly kmdLogicClientId: string;
-  readonly kmdLogicClientSecret: string;
-  readonly kmdLogicSubscriptionId: string;
-  readonly kmdLogicProductId: string;
-  readonly cprClientId: string;
-  readonly cprClientSecret: string;
-}
+export type { CprUpdateSetupProps } from './props.generated';
+export type { CprUpdateIdentifiers } from './update-module';
 
 /** Output name suffix, label in the CPR update module, and whether it is secret: the documented contract. */
-export const CPR_UPDATE_OUTPUTS: readonly {
-  readonly key: keyof CprUpdateIdentifiers;
-  readonly suffix: string;
-  readonly label: string;
-  readonly sensitive: boolean;
-}[] = [
-  { key: 'kmdLogicClientId', suffix: 'kmd_logic_client_id', label: 'KMD Logic Client ID', sensitive: false },
-  { key: 'kmdLogicClientSecret', suffix: 'kmd_logic_client_secret', label: 'KMD Logic Client Secret', sensitive: true },
-  { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false },
-  { key: 'kmdLogicProductId', suffix: 'kmd_logic_product_id', label: 'KMD Logic Product ID', sensitive: false },
-  { key: 'cprClientId', suffix: 'cpr_client_id', label: 'Contact update - CPR, Client ID', sensitive: false },
-  { key: 'cprClientSecret', suffix: 'cpr_client_secret', label: 'Contact update - CPR, Client Secret', sensitive: true },
-];
+export const CPR_UPDATE_OUTPUTS = CPR_UPDATE_MODULE.outputs;
 
-const propsSchema = (scope: IConstruct) =>
-  workZoneOAuthClientPropsSchema(scope, 'CprUpdateSetup').extend({
-    kmdLogic: z
-      .custom<KmdLogicSubscription>((v) => v instanceof KmdLogicSubscription, { message: 'must be a KmdLogicSubscription construct' })
-      .optional(),
-    outputPrefix: terraformName('output').optional(),
+const propsSchema = (scope: Construct) =>
+  oauthClientPropsSchema<CprUpdateSetupProps>(scope, CPR_UPDATE_SETUP_SPEC, {
+    kmdLogic: z.custom<KmdLogicSubscription>((v) => v instanceof KmdLogicSubscription, { message: 'must be a KmdLogicSubscription construct' }),
+    outputPrefix: terraformName('output'),
   });
 
 const prefixesInUse = new WeakMap<TerraformStack, Map<string, string>>();
@@ -72,7 +42,9 @@ export class CprUpdateSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: CprUpdateSetupProps) {
     super(frameworkScope(scope, 'CprUpdateSetup'), id);
-    const { kmdLogic, outputPrefix, ...clientProps } = validateProps(this, 'CprUpdateSetup', propsSchema(this), props, ['clientSecret']);
+    // The module's client settings are the defaults here (update-module.ts).
+    const valid = withDefaults(CPR_UPDATE_SETUP_SPEC, validateProps(this, 'CprUpdateSetup', propsSchema(this), props, ['clientSecret']));
+    const { kmdLogic, outputPrefix, ...clientProps } = valid;
     const prefix = outputPrefix ?? defaultPrefix(this, 'CprUpdateSetup', 'outputPrefix', 'output');
     this.claimPrefix(prefix);
 
@@ -81,9 +53,7 @@ export class CprUpdateSetup extends Construct {
     // Verified KMD Logic identifiers first: a wrong one fails the plan before WorkZone is touched.
     if (this.kmdLogic.verification) {
       const client = this.oauthClient.resource;
-      // A plain address: depends_on takes references, not "${…}" interpolations.
-      const address = `data.${this.kmdLogic.verification.terraformResourceType}.${this.kmdLogic.verification.friendlyUniqueId}`;
-      client.dependsOn = [...(client.dependsOn ?? []), address];
+      client.dependsOn = [...(client.dependsOn ?? []), dependable(this.kmdLogic.verification)];
     }
     this.identifiers = {
       kmdLogicClientId: this.kmdLogic.clientId,
@@ -99,7 +69,7 @@ export class CprUpdateSetup extends Construct {
         // Identifiers given as literal text (KMD Logic GUIDs) are escaped like every prop; terraform reads descriptions verbatim.
         value: literalText(this.identifiers[key]),
         sensitive,
-        description: `${label} for the CPR update module (${this.node.path})`,
+        description: `${label} for the ${CPR_UPDATE_MODULE.name} (${this.node.path})`,
       });
       output.overrideLogicalId(`${prefix}_${suffix}`);
       outputs[key] = output;

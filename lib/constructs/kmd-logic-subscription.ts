@@ -2,88 +2,47 @@ import { TerraformElement, TerraformProvider, TerraformVariable } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
-import { guid } from '../schemas/rules';
 import { frameworkScope } from './framework';
 import { scanTemplate } from './hcl-template';
 import { defaultPrefix, snakeCase, terraformName } from './names';
 import { checkSecret } from './secret-expression';
 import { literalText, resolvedText, terraformTemplate } from './terraform-text';
-import { isToken, providerOf, ruledString, validateProps } from './validation';
+import type { KmdLogicSubscriptionProps } from './props.generated';
+import { attributeOf, propsSchema, withDefaults, type AttributeProp } from './props';
+import { KMD_LOGIC_SUBSCRIPTION_SPEC } from './specs';
+import { isToken, providerOf, validateProps } from './validation';
 
 /** What a product id that matches no CPR configuration of the subscription does to the plan. */
 export type ProductIdCheck = 'error' | 'warning' | 'off';
 
-export interface KmdLogicSubscriptionProps {
-  /**
-   * KMD Logic Client ID (a GUID), from the client credential in the Logic console.
-   * @default - Terraform variable `<variablePrefix>_client_id`
-   */
-  readonly clientId?: string;
-  /**
-   * KMD Logic Client Secret. Pass a token that references a variable or other source (a sensitive variable,
-   * a vault reference), never a literal; judged like ClientSecret.fromToken.
-   * @default - sensitive Terraform variable `<variablePrefix>_client_secret`
-   */
-  readonly clientSecret?: string;
-  /**
-   * KMD Logic Subscription ID (a GUID).
-   * @default - Terraform variable `<variablePrefix>_subscription_id`
-   */
-  readonly subscriptionId?: string;
-  /**
-   * KMD Logic Product ID (a GUID; most likely the id of the CPR configuration).
-   * @default - Terraform variable `<variablePrefix>_product_id`
-   */
-  readonly productId?: string;
-  /**
-   * Prefix of the Terraform variables created for identifiers not given.
-   * @default - the construct path in snake case, e.g. `prod_kmd_logic`
-   */
-  readonly variablePrefix?: string;
-  /**
-   * Check the identifiers against KMD Logic at plan time (data source `kmdlogic_subscription`): wrong
-   * credentials, an unknown subscription or (see productIdCheck) an unknown product id fail the plan,
-   * naming the identifier, before anything that depends on this construct is created.
-   * @default - true when every identifier is a literal or a Terraform variable (known at plan time); false when one comes from a resource or other expression
-   */
-  readonly verify?: boolean;
-  /**
-   * What a product id that matches no CPR configuration of the subscription does: "error" fails the plan,
-   * "warning" reports it (a Terraform `check` block) and goes on, "off" does not check. "Product ID" is not
-   * publicly defined: relax this if yours is not a CPR configuration id.
-   * @default "error"
-   */
-  readonly productIdCheck?: ProductIdCheck;
-  /**
-   * The kmdlogic provider configuration used to verify.
-   * @default - an aliased `kmdlogic` provider of its own, with this construct's client id and secret (URLs from KMDLOGIC_* env vars or the real Logic endpoints)
-   */
-  readonly provider?: TerraformProvider;
-}
+export type { KmdLogicSubscriptionProps } from './props.generated';
 
 const LITERAL_SECRET =
   'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or leave it out to get a sensitive variable';
 
-const propsSchema = (scope: IConstruct) =>
-  z
-    .object({
-      clientId: ruledString(guid).optional(),
-      clientSecret: z
-        .custom<string>((v) => typeof v === 'string', { message: LITERAL_SECRET })
-        .superRefine((secret, ctx) => checkSecret(scope, 'KmdLogicSubscription', secret, ctx, LITERAL_SECRET))
-        .optional(),
-      subscriptionId: ruledString(guid).optional(),
-      productId: ruledString(guid).optional(),
-      variablePrefix: terraformName('variable').optional(),
-      verify: z.boolean().optional(),
-      productIdCheck: z.enum(['error', 'warning', 'off']).optional(),
-      provider: providerOf('kmdlogic').optional(),
-    })
-    .strict()
-    .refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
-      message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
-      path: ['verify'],
-    });
+const SPEC = KMD_LOGIC_SUBSCRIPTION_SPEC;
+
+/** The identifiers, each with the variable made when it is not given: its name after the prefix, and its label. */
+const IDENTIFIERS = [
+  { prop: 'clientId', variable: 'client_id', label: 'KMD Logic Client ID' },
+  { prop: 'clientSecret', variable: 'client_secret', label: 'KMD Logic Client Secret' },
+  { prop: 'subscriptionId', variable: 'subscription_id', label: 'KMD Logic Subscription ID' },
+  { prop: 'productId', variable: 'product_id', label: 'KMD Logic Product ID' },
+] as const;
+
+const kmdLogicPropsSchema = (scope: IConstruct) =>
+  propsSchema<KmdLogicSubscriptionProps>(SPEC, {
+    clientSecret: z
+      .custom<string>((v) => typeof v === 'string', { message: LITERAL_SECRET })
+      .superRefine((secret, ctx) => checkSecret(scope, 'KmdLogicSubscription', secret, ctx, LITERAL_SECRET)),
+    variablePrefix: terraformName('variable'),
+    verify: z.boolean(),
+    productIdCheck: z.enum(['error', 'warning', 'off']),
+    provider: providerOf('kmdlogic'),
+  }).refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
+    message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
+    path: ['verify'],
+  });
 
 /** A `check` block (cdktf has no class for it): its assertions warn and never stop a plan. */
 class TerraformCheck extends TerraformElement {
@@ -132,32 +91,30 @@ export class KmdLogicSubscription extends Construct {
 
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
     super(frameworkScope(scope, 'KmdLogicSubscription'), id);
-    const valid = validateProps(this, 'KmdLogicSubscription', propsSchema(this), props, ['clientSecret']);
+    const valid = withDefaults(SPEC, validateProps(this, 'KmdLogicSubscription', kmdLogicPropsSchema(this), props, ['clientSecret']), ['productIdCheck']);
     const variables: Record<string, TerraformVariable> = {};
-    const fromVariable = (identifier: string, label: string, sensitive: boolean): string => {
+    /** A variable for an identifier not given, checked by terraform with the rules its prop follows. */
+    const fromVariable = ({ prop, variable: identifier, label }: (typeof IDENTIFIERS)[number]): string => {
       const prefix = valid.variablePrefix ?? defaultPrefix(this, 'KmdLogicSubscription', 'variablePrefix', 'variable');
+      const name = `${prefix}_${identifier}`;
+      const attribute = attributeOf(SPEC.props[prop] as AttributeProp);
+      const checks = (attribute.rules ?? []).flatMap((rule) => (rule.terraform ? [rule.terraform] : []));
       const variable = new TerraformVariable(this, identifier, {
         type: 'string',
         nullable: false,
-        sensitive,
-        description: `${label} (from the KMD Logic console)${sensitive ? '' : ', a GUID'}`,
-        validation: sensitive
-          ? undefined
-          : [
-              {
-                condition: `\${can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", var.${prefix}_${identifier}))}`,
-                errorMessage: `${label} must be a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6; copy it from the KMD Logic console.`,
-              },
-            ],
+        sensitive: attribute.sensitive === true,
+        description: `${label} (from the KMD Logic console)${attribute.sensitive ? '' : ', a GUID'}`,
+        validation: checks.length === 0 ? undefined : checks.map((check) => ({ condition: `\${${check.condition(`var.${name}`)}}`, errorMessage: `${label} ${check.message}.` })),
       });
-      variable.overrideLogicalId(`${prefix}_${identifier}`);
+      variable.overrideLogicalId(name);
       variables[identifier] = variable;
       return variable.stringValue;
     };
-    this.clientId = valid.clientId ?? fromVariable('client_id', 'KMD Logic Client ID', false);
-    this.clientSecret = valid.clientSecret ?? fromVariable('client_secret', 'KMD Logic Client Secret', true);
-    this.subscriptionId = valid.subscriptionId ?? fromVariable('subscription_id', 'KMD Logic Subscription ID', false);
-    this.productId = valid.productId ?? fromVariable('product_id', 'KMD Logic Product ID', false);
+    const [clientId, clientSecret, subscriptionId, productId] = IDENTIFIERS.map((identifier) => valid[identifier.prop] ?? fromVariable(identifier));
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.subscriptionId = subscriptionId;
+    this.productId = productId;
     this.variables = variables;
 
     const identifiers = [this.clientId, this.clientSecret, this.subscriptionId, this.productId];
@@ -165,7 +122,7 @@ export class KmdLogicSubscription extends Construct {
       this.provider =
         valid.provider ??
         new KmdlogicProvider(this, 'Provider', { alias: providerAlias(this.node.path), clientId: literalText(this.clientId), clientSecret: this.clientSecret });
-      this.verification = this.verify(this.provider, valid.productIdCheck ?? 'error');
+      this.verification = this.verify(this.provider, valid.productIdCheck);
     }
   }
 

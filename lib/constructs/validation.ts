@@ -22,20 +22,33 @@ const notNfc = (value: string): string | undefined => {
     : 'is not in Unicode normal form C (NFC): terraform turns all text into NFC, so WorkZone would get other characters than written; write it in NFC, e.g. with value.normalize("NFC")';
 };
 
+/** Reports the first rule that a literal value breaks. */
+function checkLiteral(rules: readonly Rule[], value: unknown, ctx: z.RefinementCtx): void {
+  for (const rule of rules) {
+    const message = rule(value);
+    if (message !== undefined) {
+      ctx.addIssue({ code: 'custom', message });
+      return;
+    }
+  }
+}
+
 /** A string prop checked by shared rules when it is a literal; literal text must be in NFC. */
 export const ruledString = (...rules: Rule[]) =>
   z.string().superRefine((value, ctx) => {
     const nfc = notNfc(value);
     if (nfc !== undefined) ctx.addIssue({ code: 'custom', message: nfc });
     if (isToken(value) || nfc !== undefined) return;
-    for (const rule of rules) {
-      const message = rule(value);
-      if (message !== undefined) {
-        ctx.addIssue({ code: 'custom', message });
-        return;
-      }
-    }
+    checkLiteral(rules, value, ctx);
   });
+
+/** A number prop checked by shared rules when it is a literal; a token passes. */
+export const numberOrToken = (...rules: Rule[]) =>
+  z
+    .custom<number>((value) => typeof value === 'number' || isToken(value), { message: 'must be a number' })
+    .superRefine((value, ctx) => {
+      if (!isToken(value)) checkLiteral(rules, value, ctx);
+    });
 
 /** A boolean prop: a literal or a token (IResolvable). */
 export const booleanOrToken = z.custom<boolean | IResolvable>((value) => typeof value === 'boolean' || isToken(value), {

@@ -107,9 +107,9 @@ export async function examineKmdLogic(s: KmdLogicDoctorSettings, http: HttpClien
       id: 'logic-subscription',
       outcome: 'holds',
       summary: `subscription ${s.subscriptionId} has ${configurations.length} CPR configuration${configurations.length === 1 ? '' : 's'}${configurations.length ? `: ${configurations.map((c) => `${c.name} (${c.environment})`).join(', ')}` : ''}`,
-      facts: { configurations: configurations.map((c) => ({ id: c.id, name: c.name, environment: c.environment, provider: c.provider })) },
+      facts: { configurations: configurations.map((c) => ({ id: c.id, name: c.name, environment: c.environment, provider: c.cpr_provider })) },
     });
-    const providers = [...new Set(configurations.map((c) => c.provider))];
+    const providers = [...new Set(configurations.map((c) => c.cpr_provider))];
     if (!s.productId) {
       record({ id: 'logic-product', outcome: 'skipped', summary: `not checked: give ${whereToSet('kmdlogic', 'product_id')}` });
     } else {
@@ -130,9 +130,9 @@ export async function examineKmdLogic(s: KmdLogicDoctorSettings, http: HttpClien
       if (product) {
         record({
           id: 'logic-provider-value',
-          outcome: product.provider === 'DataDistributor' ? 'holds' : 'adapts',
-          summary: `the product's configuration has provider ${JSON.stringify(product.provider)}${providers.length > 1 ? `; the subscription's carry ${providers.map((p) => JSON.stringify(p)).join(', ')}` : ''}`,
-          ...(product.provider !== 'DataDistributor' && { details: ['The provider reads the value back after every write, so it copes; send the --json report so that docs/kmdlogic-api.md can say it.'] }),
+          outcome: product.cpr_provider === 'DataDistributor' ? 'holds' : 'adapts',
+          summary: `the product's configuration has provider ${JSON.stringify(product.cpr_provider)}${providers.length > 1 ? `; the subscription's carry ${providers.map((p) => JSON.stringify(p)).join(', ')}` : ''}`,
+          ...(product.cpr_provider !== 'DataDistributor' && { details: ['The provider reads the value back after every write, so it copes; send the --json report so that docs/kmdlogic-api.md can say it.'] }),
         });
       }
     }

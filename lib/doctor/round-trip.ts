@@ -6,13 +6,19 @@
  * Ctrl-C (`signal`); if even that fails, the result names it so that it can be deleted by hand.
  */
 import { randomBytes } from 'node:crypto';
-import { CPR_GRANT_TYPE } from '../schemas/workzone';
+import { CPR_GRANT_TYPE, workzoneSchema } from '../schemas/workzone';
+import type { AttributeSchema } from '../schemas/types';
 import { DiagnosticError } from '../providers/plugin/types';
 import type { HttpClient } from '../providers/http';
-import { hashClientSecret, OutcomeUnknownError, WorkZoneClient, type OAuthClientProps } from '../providers/workzone/client';
+import { hashClientSecret, OAUTH_CLIENT_SETTINGS, OutcomeUnknownError, WorkZoneClient, type OAuthClientSettings } from '../providers/workzone/client';
 import { underWorkZone } from '../providers/workzone/discovery';
 import type { CheckResult } from './report';
 import type { WorkZoneDoctorSettings } from './settings';
+
+/** Every setting at the schema's default (what terraform plans for a client that sets none): the CPR update module's settings. */
+const SCHEMA_DEFAULTS = Object.fromEntries(
+  OAUTH_CLIENT_SETTINGS.map((name) => [name, (workzoneSchema.resources.workzone_oauth_client.attributes[name] as AttributeSchema).default]),
+) as unknown as OAuthClientSettings;
 import type { WorkZoneFindings } from './workzone';
 
 /** The name a disposable client carries, so that one left behind is recognised in Configurator. */
@@ -48,15 +54,7 @@ export async function roundTrip(
     usersPath: found.usersPath,
     ...(found.tokenUrl && { tokenUrl: found.tokenUrl }),
   });
-  const props: OAuthClientProps = {
-    clientName: DISPOSABLE_NAME,
-    enabled: true,
-    allowAccessTokensViaBrowser: false,
-    allowOfflineAccess: false,
-    requirePkce: false,
-    grantType: CPR_GRANT_TYPE,
-    user: s.user,
-  };
+  const props: OAuthClientSettings = { ...SCHEMA_DEFAULTS, client_name: DISPOSABLE_NAME, user: s.user };
   let step = 'create';
   /** Whether the client may exist: created, or a create whose outcome is unknown (or interrupted). */
   let created = false;
@@ -68,7 +66,7 @@ export async function roundTrip(
   try {
     check();
     // 1. Create without a secret: WorkZone generates one and returns it this once.
-    const made = await api.createClient({ clientId, ...props }).catch((err: unknown) => {
+    const made = await api.createClient({ client_id: clientId, ...props }).catch((err: unknown) => {
       if (err instanceof OutcomeUnknownError) created = true;
       throw err;
     });
@@ -90,8 +88,8 @@ export async function roundTrip(
         ? { id: 'secret-not-shown', outcome: 'fails', summary: 'reading the client back returns its secret', details: ['WorkZone shows the secret again: the provider never relies on that, but the contract says it does not.'] }
         : { id: 'secret-not-shown', outcome: 'holds', summary: 'reading the client back returns no secret' },
     );
-    if (read.client.clientSecretHash !== undefined) {
-      const matches = read.client.clientSecretHash === hashClientSecret(generated);
+    if (read.client.client_secret_hash !== undefined) {
+      const matches = read.client.client_secret_hash === hashClientSecret(generated);
       record({
         id: 'secret-hash',
         outcome: matches ? 'holds' : 'fails',
@@ -116,7 +114,7 @@ export async function roundTrip(
     check();
     const secret = randomBytes(30).toString('base64url');
     events.secret?.(secret);
-    const updated = await api.updateClient(clientId, read.etag, { clientName: `${DISPOSABLE_NAME} (updated)`, clientSecret: secret });
+    const updated = await api.updateClient(clientId, read.etag, { client_name: `${DISPOSABLE_NAME} (updated)`, client_secret: secret });
     const again = await api.requestToken(undefined, clientId, secret);
     const old = await api.requestToken(undefined, clientId, generated);
     if (!again.ok) throw new DiagnosticError('After the update the new secret gets no token', again.error);

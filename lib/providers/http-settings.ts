@@ -4,6 +4,7 @@
  * (its errors name these settings), plus the two checks every configure needs: connection settings known
  * at plan time, and a loud warning while TLS checks are off.
  */
+import { httpAttributes } from '../schemas/http';
 import { HttpClient, HttpRequestError, type HttpClientOptions, type HttpLog, type HttpSetting } from './http';
 import { DiagnosticError, Unknown, type Context, type ObjectValue } from './plugin/types';
 
@@ -14,9 +15,12 @@ export const HTTP_SETTING_NAMES: Readonly<Record<HttpSetting, string>> = {
   retryMaxMs: 'retry_max_seconds',
 };
 
+/** The defaults of the shared settings, as the schema gives them. */
+const DEFAULTS = httpAttributes('', '');
+
 /**
- * The HTTP client of a provider's API client, from the shared settings (defaults: 30 s per request, 120 s
- * of retries); `tuning` overrides (tests: short backoffs). A wrong setting (an unreadable ca_file) is a
+ * The HTTP client of a provider's API client, from the shared settings (left out: the schema's defaults);
+ * `tuning` overrides (tests: short backoffs). A wrong setting (an unreadable ca_file) is a
  * DiagnosticError that names it.
  */
 export function providerHttpClient(
@@ -26,8 +30,8 @@ export function providerHttpClient(
 ): HttpClient {
   try {
     return new HttpClient({
-      timeoutMs: (settings.requestTimeoutSeconds ?? 30) * 1000,
-      retryMaxMs: (settings.retryMaxSeconds ?? 120) * 1000,
+      timeoutMs: (settings.requestTimeoutSeconds ?? DEFAULTS.request_timeout_seconds.default) * 1000,
+      retryMaxMs: (settings.retryMaxSeconds ?? DEFAULTS.retry_max_seconds.default) * 1000,
       caFile: settings.caFile,
       insecureSkipVerify: settings.insecureSkipVerify,
       userAgent: options.userAgent,

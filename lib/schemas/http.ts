@@ -15,14 +15,14 @@ export function httpAttributes(service: string, envPrefix: string) {
       type: 'bool',
       optional: true,
       default: false,
-      description: `Do not verify ${service}'s TLS certificate. For tests only; the provider warns on every run while it is on. Defaults to \`false\`.`,
+      description: `Do not verify ${service}'s TLS certificate. For tests only; the provider warns on every run while it is on.`,
     },
     request_timeout_seconds: {
       type: 'number',
       optional: true,
       default: 30,
       rules: [positiveNumber],
-      description: 'Timeout of one HTTP request, in seconds. Defaults to `30`.',
+      description: 'Timeout of one HTTP request, in seconds.',
     },
     retry_max_seconds: {
       type: 'number',
@@ -30,7 +30,7 @@ export function httpAttributes(service: string, envPrefix: string) {
       default: 120,
       rules: [positiveNumber],
       description:
-        'How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most. Defaults to `120`.',
+        'How long to keep retrying on 429, 5xx, timeouts and dropped connections before giving up, in seconds. A server that answers nothing for this long is taken as down for the rest of the run, and every request to it fails at once; refused connections (nothing listens) are retried for 10 s at most.',
     },
   } as const satisfies Record<string, AttributeSchema>;
 }

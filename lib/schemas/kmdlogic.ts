@@ -42,7 +42,7 @@ export const kmdlogicSchema = {
         default: KMDLOGIC_TOKEN_URL,
         env: ['KMDLOGIC_TOKEN_URL'],
         rules: [httpUrl(KMDLOGIC_TOKEN_URL)],
-        description: `Token endpoint. Also read from \`KMDLOGIC_TOKEN_URL\`. Defaults to \`${KMDLOGIC_TOKEN_URL}\`, KMD Logic Identity (Azure AD B2C), the default of KMD's own token provider. For a client credential of KMD's Azure AD token server, set \`https://login.microsoftonline.com/logicidentityprod.onmicrosoft.com/oauth2/v2.0/token\`; a query such as \`?issuer=b2clogin.com&tenant=…\` is sent as given. \`workzone-cpr doctor\` says which server answered.`,
+        description: `Token endpoint. Also read from \`KMDLOGIC_TOKEN_URL\`. The default is KMD Logic Identity (Azure AD B2C), the default of KMD's own token provider. For a client credential of KMD's Azure AD token server, set \`https://login.microsoftonline.com/logicidentityprod.onmicrosoft.com/oauth2/v2.0/token\`; a query such as \`?issuer=b2clogin.com&tenant=…\` is sent as given. \`workzone-cpr doctor\` says which server answered.`,
       },
       api_url: {
         type: 'string',
@@ -50,7 +50,7 @@ export const kmdlogicSchema = {
         default: KMDLOGIC_API_URL,
         env: ['KMDLOGIC_API_URL'],
         rules: [httpUrl(KMDLOGIC_API_URL)],
-        description: `Base URL of the CPR API. Also read from \`KMDLOGIC_API_URL\`. Defaults to \`${KMDLOGIC_API_URL}\`.`,
+        description: 'Base URL of the CPR API. Also read from `KMDLOGIC_API_URL`.',
       },
       scope: {
         type: 'string',
@@ -58,7 +58,7 @@ export const kmdlogicSchema = {
         default: KMDLOGIC_SCOPE,
         env: ['KMDLOGIC_SCOPE'],
         rules: [notBlank],
-        description: `OAuth scope requested with the token. Also read from \`KMDLOGIC_SCOPE\`. Defaults to \`${KMDLOGIC_SCOPE}\`.`,
+        description: 'OAuth scope requested with the token. Also read from `KMDLOGIC_SCOPE`.',
       },
       ...httpAttributes('KMD Logic', 'KMDLOGIC'),
     },

@@ -4,7 +4,12 @@
  */
 import type { Rule } from './types';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * A GUID, written so that JavaScript's RegExp and terraform's regex() (RE2) read it alike: the one pattern
+ * behind the rule below, the provider checks and the validation of the variables the constructs create.
+ */
+export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const GUID = new RegExp(GUID_PATTERN);
 
 export const isGuid = (value: string): boolean => GUID.test(value);
 
@@ -26,19 +31,22 @@ export const maxLength =
   (value) =>
     typeof value === 'string' && value.length > max ? `must be at most ${max} characters (it has ${value.length})` : undefined;
 
-export const guid: Rule = (value) => {
-  if (typeof value !== 'string' || !isGuid(value)) {
-    return 'must be a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6; copy it from the KMD Logic console';
-  }
-  return undefined;
-};
+const GUID_MESSAGE = 'must be a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6; copy it from the KMD Logic console';
 
-export const oneOf =
-  (allowed: readonly string[], why?: string): Rule =>
-  (value) =>
-    typeof value === 'string' && allowed.includes(value)
-      ? undefined
-      : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${why ? `: ${why}` : ''}`;
+export const guid: Rule = Object.assign((value: unknown) => (typeof value === 'string' && isGuid(value) ? undefined : GUID_MESSAGE), {
+  terraform: { condition: (expression: string) => `can(regex(${JSON.stringify(GUID_PATTERN)}, ${expression}))`, message: GUID_MESSAGE },
+});
+
+/** An allowed value, optionally with what it means (`CLNTCRED`: "client credentials"). */
+export type Allowed = string | { readonly value: string; readonly meaning: string };
+
+/** One of a list of values; `why` ends the message (the reason, and how to fix it). */
+export const oneOf = (allowed: readonly Allowed[], why?: string): Rule => {
+  const values = allowed.map((a) => (typeof a === 'string' ? a : a.value));
+  const shown = allowed.map((a) => (typeof a === 'string' ? JSON.stringify(a) : `${JSON.stringify(a.value)} (${a.meaning})`)).join(', ');
+  const message = `must be ${values.length === 1 ? '' : 'one of '}${shown}${why ? `: ${why}` : ''}`;
+  return (value) => (typeof value === 'string' && values.includes(value) ? undefined : message);
+};
 
 /**
  * Secrets: length and characters only; the message never repeats the value. `max` gives the longest

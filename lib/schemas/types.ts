@@ -20,7 +20,14 @@ export type AttributeType =
  * users and construct users get the same error for the same bad value. Returns a message that says what
  * is wrong and how to fix it, or undefined when the value is fine. Never echo the value of a secret.
  */
-export type Rule = (value: unknown) => string | undefined;
+export interface Rule {
+  (value: unknown): string | undefined;
+  /**
+   * The same check as a Terraform condition, where terraform itself must check (the validation block of
+   * a variable the constructs create): the condition on an expression, and the message when it fails.
+   */
+  readonly terraform?: { readonly condition: (expression: string) => string; readonly message: string };
+}
 
 export interface AttributeSchema {
   readonly type: AttributeType;

@@ -2,9 +2,9 @@
  * Generates the CDKTF bindings (lib/bindings/<provider>.ts) from a provider schema, so that the schema
  * stays the one source of truth. `npm run generate` writes them; a test fails when they are stale.
  */
+import { camelCase as camel } from '../../lib/schemas/names';
 import type { AttributeSchema, AttributeType, BlockSchema, ProviderSchema } from '../../lib/schemas/types';
 
-const camel = (name: string): string => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const pascal = (name: string): string => camel(name).replace(/^[a-z]/, (c) => c.toUpperCase());
 
 interface TypeInfo {

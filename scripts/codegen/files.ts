@@ -1,13 +1,17 @@
 /**
- * The list of generated files: from the schemas (bindings, reference docs) and from proto/*.proto (the plugin
- * runtime's protocol module). What `npm run generate` writes and the staleness test checks.
+ * The list of generated files: from the schemas (bindings, reference docs), the construct specs with the
+ * schemas (props interfaces, docs/constructs.md) and proto/*.proto (the plugin runtime's protocol module).
+ * What `npm run generate` writes and the staleness test checks.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CONSTRUCT_SPECS } from '../../lib/constructs/specs';
+import { CPR_UPDATE_MODULE } from '../../lib/constructs/update-module';
 import { kmdlogicSchema } from '../../lib/schemas/kmdlogic';
 import type { ProviderSchema } from '../../lib/schemas/types';
 import { workzoneSchema } from '../../lib/schemas/workzone';
 import { generateBindings } from './bindings';
+import { CONSTRUCTS_DOC, generateConstructDocs, generatePropsInterfaces, PROPS_MODULE } from './constructs';
 import { generateDocs, REFERENCE_DIR } from './docs';
 import { examplesFor, readExample } from './examples';
 import { generateProtocol, PROTOCOL_MODULE, readProtos } from './protocol';
@@ -31,6 +35,8 @@ const providers: readonly { schema: ProviderSchema; module: string }[] = [
 export function generatedFiles(root = repoRoot): GeneratedFile[] {
   const files: GeneratedFile[] = providers.map(({ schema, module }) => ({ path: `lib/bindings/${schema.name}.ts`, text: generateBindings(schema, module) }));
   files.push({ path: PROTOCOL_MODULE, text: generateProtocol(readProtos(repoRoot)) });
+  files.push({ path: PROPS_MODULE, text: generatePropsInterfaces(CONSTRUCT_SPECS) });
+  files.push({ path: CONSTRUCTS_DOC, text: generateConstructDocs(CONSTRUCT_SPECS, providers.map((p) => p.schema), { CprUpdateSetup: CPR_UPDATE_MODULE }) });
   for (const { schema, module } of providers) {
     const examples = examplesFor(schema).map((e) => ({ ...e, ...readExample(root, e) }));
     files.push(...generateDocs(schema, module, examples));

@@ -72,13 +72,13 @@ describe('workzone-cpr emulators --json', () => {
     const api = new WorkZoneClient({ url: info.workzone.url, username: info.workzone.username, password: info.workzone.password }, { httpOptions: { retryMaxMs: 2000 } });
     await api.checkConnection();
     const { generatedSecret } = await api.createClient({
-      clientId: 'kept',
-      clientName: 'Kept across restarts',
+      client_id: 'kept',
+      client_name: 'Kept across restarts',
       enabled: true,
-      allowAccessTokensViaBrowser: false,
-      allowOfflineAccess: false,
-      requirePkce: false,
-      grantType: 'CLNTCRED',
+      allow_access_token_via_browser: false,
+      allow_offline_access: false,
+      require_pkce: false,
+      grant_type: 'CLNTCRED',
       user: 'CPRBATCHUSER',
     });
     api.close();
@@ -104,7 +104,7 @@ describe('workzone-cpr emulators --json', () => {
         { url: second.info.workzone.url, username: second.info.workzone.username, password: second.info.workzone.password },
         { httpOptions: { retryMaxMs: 2000 } },
       );
-      expect((await again.getClient('kept'))?.client).toMatchObject({ clientName: 'Kept across restarts' });
+      expect((await again.getClient('kept'))?.client).toMatchObject({ client_name: 'Kept across restarts' });
       expect((await again.requestToken(undefined, 'kept', generatedSecret!)).ok).toBe(true);
       again.close();
     } finally {

@@ -303,7 +303,7 @@ ${body}
     expect(id.snippet.code).toContain('client_id');
 
     const grant = bySummary(/^grant_type /);
-    expect(grant.summary).toMatch(/grant_type must be one of "CLNTCRED"/);
+    expect(grant.summary).toMatch(/grant_type must be "CLNTCRED" \(client credentials\)/);
     expect(grant.summary + grant.detail).toMatch(/client credentials/);
     expect(grant.range.start.line).toBe(14);
 

@@ -12,20 +12,50 @@ import { JsonStore } from '../common/store';
 export const GRANT_TYPES = ['CLNTCRED', 'AUTHCODE', 'HYBRID', 'IMPLICIT', 'PASSWORD'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-export interface StoredClient {
-  ClientId: string;
-  ClientName: string;
-  Enabled: boolean;
-  AllowAccessTokensViaBrowser: boolean;
-  AllowOfflineAccess: boolean;
-  RequirePkce: boolean;
-  GrantType: GrantType;
-  User: string;
+/**
+ * The OAuthClient entity as this server models it (docs/workzone-api.md): each property's JSON type, and
+ * what a POST without it does (`create`: required, or the value it gets). One line per property: the
+ * stored data, the request checks (entity.ts), the view and the defaults of a create follow from it.
+ */
+export const CLIENT_PROPERTIES = {
+  ClientId: { type: 'string', key: true, create: 'required', maxLength: 200 },
+  ClientName: { type: 'string', create: 'required', maxLength: 200 },
+  Enabled: { type: 'boolean', create: true },
+  AllowAccessTokensViaBrowser: { type: 'boolean', create: false },
+  AllowOfflineAccess: { type: 'boolean', create: false },
+  RequirePkce: { type: 'boolean', create: false },
+  GrantType: { type: 'string', create: 'required' },
+  User: { type: 'string', create: 'required' },
+  /** Plaintext, sent only; stored as ClientSecretHash. */
+  ClientSecret: { type: 'string', writeOnly: true, maxLength: 500 },
   /** base64(SHA-256(secret)), IdentityServer's Sha256(); null when the client has no secret. */
+  ClientSecretHash: { type: 'string', readOnly: true, nullable: true },
+} as const satisfies Record<string, StoredProperty>;
+
+export interface StoredProperty {
+  readonly type: 'string' | 'boolean';
+  readonly key?: boolean;
+  /** A POST without it fails (`required`) or sets this value. Stored properties have it. */
+  readonly create?: 'required' | string | boolean;
+  readonly writeOnly?: boolean;
+  readonly readOnly?: boolean;
+  readonly nullable?: boolean;
+  readonly maxLength?: number;
+}
+
+type Properties = typeof CLIENT_PROPERTIES;
+/** The properties a client stores as sent: all with a `create`. */
+type Setting = { [K in keyof Properties]: Properties[K] extends { create: unknown } ? K : never }[keyof Properties];
+/** The properties a create sets when the request leaves them out. */
+export type Defaulted = { [K in Setting]: Properties[K] extends { create: 'required' } ? never : K }[Setting];
+type JsonOf<T> = T extends 'boolean' ? boolean : string;
+
+export type StoredClient = { -readonly [K in Exclude<Setting, 'GrantType'>]: JsonOf<Properties[K]['type']> } & {
+  GrantType: GrantType;
   ClientSecretHash: string | null;
   /** Store-wide change counter at the last change: the ETag. */
   Version: number;
-}
+};
 
 export interface StoredUser {
   Id: string;
@@ -39,18 +69,14 @@ interface UsersDoc {
 }
 
 // The shapes of the data files, checked when they are loaded.
-const storedClientSchema: z.ZodType<StoredClient> = z.strictObject({
+const SETTING_TYPES = { string: z.string(), boolean: z.boolean() };
+const storedClientSchema = z.strictObject({
+  ...Object.fromEntries(Object.entries(CLIENT_PROPERTIES).flatMap(([name, p]) => ('create' in p ? [[name, SETTING_TYPES[p.type]]] : []))),
   ClientId: z.string().min(1),
-  ClientName: z.string(),
-  Enabled: z.boolean(),
-  AllowAccessTokensViaBrowser: z.boolean(),
-  AllowOfflineAccess: z.boolean(),
-  RequirePkce: z.boolean(),
   GrantType: z.enum(GRANT_TYPES),
-  User: z.string(),
   ClientSecretHash: z.base64().length(44, 'expected base64 of a SHA-256 hash (44 characters)').nullable(),
   Version: z.number().int().positive(),
-});
+}) as unknown as z.ZodType<StoredClient>;
 const storedUserSchema: z.ZodType<StoredUser> = z.strictObject({ Id: z.string(), Initials: z.string().min(1), Name: z.string(), Active: z.boolean() });
 const usersDocSchema: z.ZodType<UsersDoc> = z.strictObject({ users: recordOf(storedUserSchema) }).superRefine((doc, ctx) => {
   for (const [key, user] of Object.entries(doc.users)) {

@@ -4,10 +4,17 @@
  * secret.
  */
 import { HttpError } from '../common/server';
-import { GRANT_TYPES, type ClientChange, type GrantType, type StoredClient } from './data';
+import { CLIENT_PROPERTIES, GRANT_TYPES, type ClientChange, type Defaulted, type GrantType, type StoredClient, type StoredProperty } from './data';
 import type { ClientField, ClientModel } from './model';
 
 const bad = (message: string) => new HttpError(400, 'BadRequest', message);
+
+const PROPERTIES = Object.entries(CLIENT_PROPERTIES) as [ClientField, StoredProperty][];
+/** What a create without them sets. */
+export const CREATE_DEFAULTS = Object.fromEntries(
+  PROPERTIES.flatMap(([field, p]) => (p.create === undefined || p.create === 'required' ? [] : [[field, p.create]])),
+) as Pick<StoredClient, Defaulted>;
+const REQUIRED_FOR_CREATE = PROPERTIES.filter(([, p]) => p.create === 'required').map(([field]) => field);
 
 /** A request body in stored field names. */
 export type ClientBody = ClientChange & { ClientId?: string };
@@ -33,17 +40,17 @@ export function parseClientBody(input: unknown, model: ClientModel): ClientBody 
   const body = out as ClientBody;
   if (body.ClientId !== undefined) {
     if (body.ClientId.length === 0 || /\s/.test(body.ClientId)) throw bad(`property ${name('ClientId')} must be non-empty and contain no whitespace`);
-    if (body.ClientId.length > 200) throw bad(`property ${name('ClientId')} must be at most 200 characters`);
+    if (body.ClientId.length > CLIENT_PROPERTIES.ClientId.maxLength) throw bad(`property ${name('ClientId')} must be at most ${CLIENT_PROPERTIES.ClientId.maxLength} characters`);
   }
-  if (body.ClientName !== undefined && (body.ClientName.trim() === '' || body.ClientName.length > 200)) {
-    throw bad(`property ${name('ClientName')} must be non-empty and at most 200 characters`);
+  if (body.ClientName !== undefined && (body.ClientName.trim() === '' || body.ClientName.length > CLIENT_PROPERTIES.ClientName.maxLength)) {
+    throw bad(`property ${name('ClientName')} must be non-empty and at most ${CLIENT_PROPERTIES.ClientName.maxLength} characters`);
   }
   if (body.GrantType !== undefined && !GRANT_TYPES.includes(body.GrantType as GrantType)) {
     throw bad(`property ${name('GrantType')} must be one of ${GRANT_TYPES.join(', ')} (got ${JSON.stringify(body.GrantType)})`);
   }
   if (body.User !== undefined && body.User.trim() === '') throw bad(`property ${name('User')} must be the initials of a WorkZone user`);
-  if (body.ClientSecret !== undefined && body.ClientSecret !== null && (body.ClientSecret.length === 0 || body.ClientSecret.length > 500)) {
-    throw bad(`property ${name('ClientSecret')} must be 1 to 500 characters long`);
+  if (body.ClientSecret !== undefined && body.ClientSecret !== null && (body.ClientSecret.length === 0 || body.ClientSecret.length > CLIENT_PROPERTIES.ClientSecret.maxLength)) {
+    throw bad(`property ${name('ClientSecret')} must be 1 to ${CLIENT_PROPERTIES.ClientSecret.maxLength} characters long`);
   }
   return body;
 }
@@ -53,8 +60,8 @@ export function requireForCreate(
   body: ClientBody,
   model: ClientModel,
 ): asserts body is ClientBody & { ClientId: string; ClientName: string; GrantType: GrantType; User: string } {
-  for (const field of ['ClientId', 'ClientName', 'GrantType', 'User'] as const) {
-    if (body[field] === undefined) throw bad(`property ${model.nameOf(field)} is required when creating an OAuthClient`);
+  for (const field of REQUIRED_FOR_CREATE) {
+    if (body[field as keyof ClientBody] === undefined) throw bad(`property ${model.nameOf(field)} is required when creating an OAuthClient`);
   }
 }
 

@@ -9,20 +9,10 @@
  * the doctor's run against the default emulator is what shows the two agree.
  */
 import { z } from 'zod';
+import { CLIENT_PROPERTIES, type StoredProperty } from './data';
 
-/** The stored fields of a client (data.ts), plus the write-only secret. */
-export const CLIENT_FIELDS = [
-  'ClientId',
-  'ClientName',
-  'Enabled',
-  'AllowAccessTokensViaBrowser',
-  'AllowOfflineAccess',
-  'RequirePkce',
-  'GrantType',
-  'User',
-  'ClientSecret',
-  'ClientSecretHash',
-] as const;
+/** The stored fields of a client, plus the write-only secret: the server's own model (data.ts). */
+export const CLIENT_FIELDS = Object.keys(CLIENT_PROPERTIES) as [keyof typeof CLIENT_PROPERTIES, ...(keyof typeof CLIENT_PROPERTIES)[]];
 export type ClientField = (typeof CLIENT_FIELDS)[number];
 
 export interface ClientProperty {
@@ -38,18 +28,16 @@ export interface ClientProperty {
   readonly maxLength?: number;
 }
 
-const DEFAULT_PROPERTIES: readonly ClientProperty[] = [
-  { field: 'ClientId', name: 'ClientId', type: 'string', access: 'read-write', key: true, maxLength: 200 },
-  { field: 'ClientName', name: 'ClientName', type: 'string', access: 'read-write', maxLength: 200 },
-  { field: 'Enabled', name: 'Enabled', type: 'boolean', access: 'read-write' },
-  { field: 'AllowAccessTokensViaBrowser', name: 'AllowAccessTokensViaBrowser', type: 'boolean', access: 'read-write' },
-  { field: 'AllowOfflineAccess', name: 'AllowOfflineAccess', type: 'boolean', access: 'read-write' },
-  { field: 'RequirePkce', name: 'RequirePkce', type: 'boolean', access: 'read-write' },
-  { field: 'GrantType', name: 'GrantType', type: 'string', access: 'read-write' },
-  { field: 'User', name: 'User', type: 'string', access: 'read-write' },
-  { field: 'ClientSecret', name: 'ClientSecret', type: 'string', access: 'write-only', maxLength: 500 },
-  { field: 'ClientSecretHash', name: 'ClientSecretHash', type: 'string', access: 'read-only', nullable: true },
-];
+/** The contract's properties: the model under its own names. */
+const DEFAULT_PROPERTIES: readonly ClientProperty[] = Object.entries(CLIENT_PROPERTIES).map(([field, p]: [string, StoredProperty]) => ({
+  field: field as ClientField,
+  name: field,
+  type: p.type,
+  access: p.writeOnly ? 'write-only' : p.readOnly ? 'read-only' : 'read-write',
+  ...(p.key && { key: true }),
+  ...(p.nullable && { nullable: true }),
+  ...(p.maxLength !== undefined && { maxLength: p.maxLength }),
+}));
 
 /** How a variant differs from the assumed contract. Everything left out is as in docs/workzone-api.md. */
 export interface WorkZoneVariant {

@@ -11,7 +11,7 @@ import { JsonStore } from '../common/store';
 import { FaultInjector, type FaultConfig } from '../common/faults';
 import { HttpError, oauthError, odataError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
 import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
-import { clientView, parseClientBody, parseKeySegment, requireForCreate } from './entity';
+import { clientView, CREATE_DEFAULTS, parseClientBody, parseKeySegment, requireForCreate } from './entity';
 import { discoveryDocument, metadataDocument } from './metadata';
 import { ClientModel, DEFAULT_VARIANT, variantByName, type WorkZoneVariant } from './model';
 import { KNOWN_GRANT_TYPES, tokenEndpoint } from './token';
@@ -187,17 +187,7 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
     requireForCreate(body, model);
     checkUser(body.User);
     const generated = body.ClientSecret === undefined ? generateSecret() : undefined;
-    const created = data.createClient({
-      ClientId: body.ClientId,
-      ClientName: body.ClientName,
-      Enabled: body.Enabled ?? true,
-      AllowAccessTokensViaBrowser: body.AllowAccessTokensViaBrowser ?? false,
-      AllowOfflineAccess: body.AllowOfflineAccess ?? false,
-      RequirePkce: body.RequirePkce ?? false,
-      GrantType: body.GrantType,
-      User: body.User,
-      ClientSecret: body.ClientSecret ?? generated,
-    });
+    const created = data.createClient({ ...CREATE_DEFAULTS, ...body, ClientSecret: body.ClientSecret ?? generated });
     if (!created) throw new HttpError(409, 'Conflict', `an OAuthClient with ${name('ClientId')} ${JSON.stringify(body.ClientId)} already exists`);
     const out: Record<string, unknown> = clientBody(root, created);
     // The one and only time a generated secret leaves the server.

@@ -3,13 +3,14 @@
  * Errors are KmdLogicError diagnostics that name the identifier or setting to fix; secrets (client secret,
  * certificate, its password, tokens) never appear in messages or logs.
  */
-import { isGuid } from '../../schemas/rules';
+import { guid as guidRule, isGuid } from '../../schemas/rules';
 import { HttpRequestError, redactUrl, type HttpClient, type HttpClientOptions, type HttpLog, type HttpResponse } from '../http';
 import { providerHttpClient } from '../http-settings';
 import type { SettingSources } from '../plugin/types';
 import { KmdLogicError, scrub, serverMessage, transportSummary, withHint } from './errors';
 import { buildMultipart } from './multipart';
 import { TokenSource } from './token';
+import { ATTRIBUTE_OF_PART, partOf, REPORTED_FIELDS, type ReportedAttribute } from './wire';
 
 export { KmdLogicError } from './errors';
 export type { KmdLogicErrorKind } from './errors';
@@ -18,15 +19,9 @@ export type CprEnvironment = 'Production' | 'Test';
 
 /**
  * A CPR configuration as the API shows it (CprProviderConfigurationModel, swagger v1.2.1 as of
- * Kmd.Logic.Cpr.Client 1.4.7: no certificateFileName; docs/kmdlogic-api.md).
+ * Kmd.Logic.Cpr.Client 1.4.7: no certificateFileName; docs/kmdlogic-api.md), by attribute name (wire.ts).
  */
-export interface CprConfiguration {
-  readonly id: string;
-  readonly subscriptionId: string;
-  readonly name: string;
-  readonly environment: string;
-  readonly provider: string;
-}
+export type CprConfiguration = { readonly [K in ReportedAttribute]: string };
 
 export interface DataDistributorInput {
   readonly name: string;
@@ -46,9 +41,9 @@ export interface KmdLogicClientOptions {
   readonly scope: string;
   readonly caFile?: string;
   readonly insecureSkipVerify?: boolean;
-  /** @default 30 */
+  /** Left out: the provider setting's default (lib/schemas/http.ts). */
   readonly requestTimeoutSeconds?: number;
-  /** @default 120 */
+  /** Left out: the provider setting's default (lib/schemas/http.ts). */
   readonly retryMaxSeconds?: number;
   readonly log?: HttpLog;
   /** Stops retries and new requests (terraform's StopProvider). */
@@ -61,14 +56,6 @@ export interface KmdLogicClientOptions {
 
 /** The provider value assumed for data-distributor configurations when a response lacks it (contract §2). */
 export const DATA_DISTRIBUTOR_PROVIDER = 'DataDistributor';
-
-/** Form part → our attribute, so a 400 can point at the attribute to fix. */
-const FIELD_ATTRIBUTES: Record<string, string> = {
-  name: 'name',
-  environment: 'environment',
-  certificate: 'certificate',
-  certificatePassword: 'certificate_password',
-};
 
 export class KmdLogicClient {
   readonly tokens: TokenSource;
@@ -171,7 +158,7 @@ export class KmdLogicClient {
     if (res.status === 403 || res.status === 404) throw this.subscriptionError(subscriptionId, res);
     if (res.status !== 200 && res.status !== 201) throw this.unexpected(op, res);
     const written = toConfiguration(res.json(), subscriptionId, op, true);
-    // The write response lacks `provider` (contract §2): read the full model back.
+    // The write response lacks the provider (contract §2): read the full model back.
     const read = await this.getConfiguration(subscriptionId, written.id);
     if (read) return read;
     this.o.log?.debug('kmdlogic: configuration not readable right after write; using the write response', { id: written.id });
@@ -181,10 +168,10 @@ export class KmdLogicClient {
   private async send(method: 'POST' | 'PUT', path: string, input: DataDistributorInput, op: string): Promise<HttpResponse> {
     checkInput(input);
     const form = await buildMultipart([
-      { name: 'name', value: input.name },
-      { name: 'environment', value: input.environment },
-      { name: 'certificate', value: input.certificate, filename: input.certificateFileName ?? 'certificate.pfx', contentType: 'application/x-pkcs12' },
-      { name: 'certificatePassword', value: input.certificatePassword ?? '' },
+      { name: partOf('name'), value: input.name },
+      { name: partOf('environment'), value: input.environment },
+      { name: partOf('certificate'), value: input.certificate, filename: input.certificateFileName ?? 'certificate.pfx', contentType: 'application/x-pkcs12' },
+      { name: partOf('certificate_password'), value: input.certificatePassword ?? '' },
     ]);
     return this.call(method, path, op, form);
   }
@@ -239,7 +226,7 @@ export class KmdLogicClient {
   private invalid(op: string, res: HttpResponse): KmdLogicError {
     const body = res.json() as { errors?: unknown } | undefined;
     const fields = body?.errors && typeof body.errors === 'object' ? Object.keys(body.errors as object) : [];
-    const attrs = fields.map((f) => FIELD_ATTRIBUTES[f] ?? f);
+    const attrs = fields.map((f) => ATTRIBUTE_OF_PART[f] ?? f);
     return new KmdLogicError(
       'invalid',
       `KMD Logic refused to ${op}${attrs.length ? `: check ${attrs.join(', ')}` : ''}`,
@@ -261,15 +248,15 @@ export class KmdLogicClient {
 }
 
 function guid(setting: string, value: string): void {
-  if (typeof value !== 'string' || !isGuid(value)) {
-    throw new KmdLogicError('config', `${setting} must be a GUID`, `got ${JSON.stringify(value)}; copy it from the KMD Logic console`, undefined, [setting]);
-  }
+  const problem = guidRule(value);
+  if (problem !== undefined) throw new KmdLogicError('config', `${setting} ${problem}`, `got ${JSON.stringify(value)}`, undefined, [setting]);
 }
 
 function checkOptions(o: KmdLogicClientOptions): void {
   const bad = (setting: string, what: string) => new KmdLogicError('config', `Invalid KMD Logic provider setting ${setting}`, what, undefined, [setting]);
   if (!o.clientId) throw bad('client_id', 'client_id is required: set it or KMDLOGIC_CLIENT_ID (the client credential id from the KMD Logic console)');
-  if (!isGuid(o.clientId)) throw bad('client_id', `client_id must be a GUID (got ${JSON.stringify(o.clientId)})`);
+  const notGuid = guidRule(o.clientId);
+  if (notGuid !== undefined) throw bad('client_id', `client_id ${notGuid} (got ${JSON.stringify(o.clientId)})`);
   if (!o.clientSecret) throw bad('client_secret', 'client_secret is required: set it or KMDLOGIC_CLIENT_SECRET');
   for (const [setting, url] of [['token_url', o.tokenUrl], ['api_url', o.apiUrl]] as const) {
     let ok = false;
@@ -297,19 +284,20 @@ function checkInput(input: DataDistributorInput): void {
   }
 }
 
-/** Checks a configuration from a response; `write` responses may lack `provider` (contract §2). */
+/** Checks a configuration from a response; `write` responses may lack the provider (contract §2). */
 function toConfiguration(value: unknown, subscriptionId: string, op: string, write = false): CprConfiguration {
   const fail = (what: string) => new KmdLogicError('unexpected', `Could not ${op}`, `KMD Logic returned a configuration ${what}`);
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw fail('that is not a JSON object');
   const v = value as Record<string, unknown>;
-  if (typeof v.id !== 'string' || !isGuid(v.id)) throw fail('without a GUID id');
-  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
-  if (!write && str('name') === undefined) throw fail(`${v.id} without a name`);
+  const got: Partial<Record<ReportedAttribute, string>> = {};
+  for (const [attribute, field] of REPORTED_FIELDS) if (typeof v[field] === 'string') got[attribute] = v[field] as string;
+  if (got.id === undefined || !isGuid(got.id)) throw fail('without a GUID id');
+  if (!write && got.name === undefined) throw fail(`${got.id} without a name`);
   return {
-    id: v.id,
-    subscriptionId: str('subscriptionId') ?? subscriptionId,
-    name: str('name') ?? '',
-    environment: str('environment') ?? '',
-    provider: str('provider') ?? (write ? DATA_DISTRIBUTOR_PROVIDER : ''),
+    id: got.id,
+    subscription_id: got.subscription_id ?? subscriptionId,
+    name: got.name ?? '',
+    environment: got.environment ?? '',
+    cpr_provider: got.cpr_provider ?? (write ? DATA_DISTRIBUTOR_PROVIDER : ''),
   };
 }

@@ -3,11 +3,18 @@
  * its password, so state keeps what was sent; name and environment are read back, so changes made in the
  * Logic console show as drift. There is no delete API: destroy only forgets the object, and says so.
  */
+import { CPR_ENVIRONMENTS, kmdlogicSchema } from '../../schemas/kmdlogic';
 import { isGuid } from '../../schemas/rules';
-import { DiagnosticError, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
-import type { CprConfiguration, CprEnvironment, DataDistributorInput, KmdLogicClient } from './client';
+import type { AttributeNameOf, StateResultOf } from '../../schemas/types';
 import { backoffMs, sleep } from '../http';
+import { pick } from '../pick';
+import { DiagnosticError, type ResourceDefinition } from '../plugin/types';
+import type { CprConfiguration, CprEnvironment, DataDistributorInput, KmdLogicClient } from './client';
 import { KmdLogicError } from './errors';
+import { REPORTED_FIELDS, type ReportedAttribute } from './wire';
+
+const block = kmdlogicSchema.resources.kmdlogic_cpr_configuration;
+type Block = typeof block;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Creates sent per apply when each fails with an unknown outcome and nothing appeared. */
@@ -23,27 +30,33 @@ function certificateBytes(value: unknown): Buffer | string {
   return Buffer.from(compact, 'base64');
 }
 
-function input(config: ObjectValue): DataDistributorInput {
+const isEnvironment = (value: string): value is CprEnvironment => (CPR_ENVIRONMENTS as readonly string[]).includes(value);
+
+/** What the form sends, from the configuration at apply. */
+function input(config: { readonly name: string; readonly environment: string; readonly certificate: string; readonly certificate_password: string | null }): DataDistributorInput {
   const certificate = certificateBytes(config.certificate);
   if (typeof certificate === 'string') throw new DiagnosticError('Invalid certificate', certificate, ['certificate']);
-  return {
-    name: config.name as string,
-    environment: config.environment as CprEnvironment,
-    certificate,
-    certificatePassword: typeof config.certificate_password === 'string' ? config.certificate_password : undefined,
-  };
+  // The schema's rule has refused any other environment before apply.
+  if (!isEnvironment(config.environment)) throw new DiagnosticError('Invalid environment', `Got ${JSON.stringify(config.environment)}; use Production or Test.`, ['environment']);
+  return { name: config.name, environment: config.environment, certificate, certificatePassword: config.certificate_password ?? undefined };
 }
 
-/** State from what Logic returned plus the secrets only we know (`secrets` holds certificate and password). */
-function toState(c: CprConfiguration, secrets: ObjectValue): ObjectValue {
+/** What state takes from KMD Logic's answer: the reported attributes of the resource (wire.ts). */
+const REPORTED = REPORTED_FIELDS.map(([attribute]) => attribute).filter((a): a is Extract<ReportedAttribute, AttributeNameOf<Block>> => a in block.attributes);
+
+/**
+ * State from what Logic returned, plus what only we know: the certificate and its password, which Logic
+ * never returns (left out when unknown, after an import: the runtime then stores null).
+ */
+function toState(
+  c: CprConfiguration,
+  known: { readonly subscription_id?: string | null; readonly certificate?: string | null; readonly certificate_password?: string | null },
+): StateResultOf<Block> {
   return {
-    id: c.id,
-    subscription_id: secrets.subscription_id ?? c.subscriptionId,
-    name: c.name,
-    environment: c.environment,
-    cpr_provider: c.provider,
-    certificate: secrets.certificate ?? null,
-    certificate_password: secrets.certificate_password ?? null,
+    ...pick(c, REPORTED),
+    subscription_id: known.subscription_id ?? c.subscription_id,
+    ...(typeof known.certificate === 'string' && { certificate: known.certificate }),
+    certificate_password: known.certificate_password ?? null,
   };
 }
 
@@ -59,8 +72,8 @@ export function parseImportId(id: string): { subscriptionId: string; configurati
   return { subscriptionId: parts[0], configurationId: parts[1] };
 }
 
-export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
-  validate(config: ObjectValue, ctx: Context) {
+export const cprConfigurationResource: ResourceDefinition<KmdLogicClient, Block> = {
+  validate(config, ctx) {
     if (typeof config.certificate === 'string') {
       const checked = certificateBytes(config.certificate);
       if (typeof checked === 'string') ctx.error('Invalid certificate', checked, ['certificate']);
@@ -68,7 +81,7 @@ export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
   },
 
   async create({ planned, config, client }, ctx) {
-    const subscriptionId = planned.subscription_id as string;
+    const subscriptionId = planned.subscription_id;
     const wanted = input(config);
     const sameName = async () => (await client.listConfigurations(subscriptionId)).filter((c) => c.name === wanted.name);
     // Never two configurations for one resource: one of this name that is not in state (a killed apply, a
@@ -105,20 +118,21 @@ export const cprConfigurationResource: ResourceDefinition<KmdLogicClient> = {
   },
 
   async read({ state, client }) {
-    const found = await client.getConfiguration(state.subscription_id as string, state.id as string);
+    // After an import, read gets the subscription id that import put in state.
+    const found = state.subscription_id === null ? null : await client.getConfiguration(state.subscription_id, state.id);
     // Gone from Logic (404): null makes terraform plan to create it again.
     return found ? { state: toState(found, state) } : null;
   },
 
   async update({ prior, planned, config, client }) {
-    const updated = await client.updateDataDistributor(prior.subscription_id as string, prior.id as string, input(config));
+    const updated = await client.updateDataDistributor(prior.subscription_id, prior.id, input(config));
     return { state: toState(updated, planned) };
   },
 
   async delete({ state }, ctx) {
     ctx.warn(
-      `KMD Logic has no delete: CPR configuration ${String(state.id)} still exists`,
-      `Terraform removed it from state only. It stays in KMD Logic subscription ${String(state.subscription_id)}; remove it in the KMD Logic console if it is no longer needed, or import it again with ${String(state.subscription_id)}/${String(state.id)}.`,
+      `KMD Logic has no delete: CPR configuration ${state.id} still exists`,
+      `Terraform removed it from state only. It stays in KMD Logic subscription ${state.subscription_id}; remove it in the KMD Logic console if it is no longer needed, or import it again with ${state.subscription_id}/${state.id}.`,
     );
   },
 

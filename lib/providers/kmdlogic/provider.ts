@@ -9,7 +9,7 @@ import { subscriptionDataSource } from './subscription-data-source';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-export const kmdlogicProvider: ProviderDefinition<KmdLogicClient> = {
+export const kmdlogicProvider: ProviderDefinition<KmdLogicClient, typeof kmdlogicSchema> = {
   schema: kmdlogicSchema,
   async configure(config, ctx, fromEnv) {
     requireKnown(config, ['client_id', 'client_secret', 'token_url', 'api_url', 'scope', 'ca_file'], 'kmdlogic');

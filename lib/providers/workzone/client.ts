@@ -10,55 +10,48 @@ import { providerHttpClient } from '../http-settings';
 import { TokenEndpoint } from './discovery';
 import { isNotReached } from '../reachability';
 import { scrubSecrets } from '../scrub';
+import { workzoneSchema } from '../../schemas/workzone';
+import { fromEntity, settingsOf, toEntity, type EntityOf, type SettingOf } from './entity';
+import { OAUTH_CLIENT_WIRE, USER_WIRE } from './wire';
 
+/** The provider settings, camelCase; those left out take the defaults of the provider schema. */
 export interface WorkZoneSettings {
   readonly url: string;
   readonly username: string;
   readonly password: string;
-  /** @default "/odata" */
   readonly odataPath?: string;
-  /** @default "OAuthClients" */
   readonly oauthClientsPath?: string;
-  /** @default "Users" */
   readonly usersPath?: string;
   /** @default - from the discovery document, else `<url>/connect/token` (discovery.ts) */
   readonly tokenUrl?: string;
   readonly caFile?: string;
-  /** @default false */
   readonly insecureSkipVerify?: boolean;
-  /** @default 30 */
   readonly requestTimeoutSeconds?: number;
-  /** @default 120 */
   readonly retryMaxSeconds?: number;
 }
 
-/** The settable properties of an OAuth client (the Configurator form, less id and secret). */
-export interface OAuthClientProps {
-  readonly clientName: string;
-  readonly enabled: boolean;
-  readonly allowAccessTokensViaBrowser: boolean;
-  readonly allowOfflineAccess: boolean;
-  readonly requirePkce: boolean;
-  readonly grantType: string;
-  /** Initials of the user the client acts as. */
-  readonly user: string;
-}
+/** The provider settings' schema, for their defaults when a client is made without the provider (tests, the sandbox). */
+const SETTING = workzoneSchema.provider.attributes;
 
-export interface OAuthClient extends OAuthClientProps {
-  readonly clientId: string;
-  /**
-   * base64(SHA-256(secret)) as WorkZone reports it; null when the client has no secret; undefined when
-   * this WorkZone does not expose the hash (then only the token endpoint can check a secret).
-   */
-  readonly clientSecretHash: string | null | undefined;
-}
+/*
+ * Clients and users by schema attribute name (the names of wire.ts, which maps them to OData properties).
+ * An OAuthClient's `client_secret_hash` is base64(SHA-256(secret)) as WorkZone reports it: null when the
+ * client has no secret, undefined when this WorkZone does not expose the hash (then only the token
+ * endpoint can check a secret).
+ */
+export type OAuthClient = EntityOf<typeof OAUTH_CLIENT_WIRE>;
+/** A setting of a client: the Configurator form, less id and secret. */
+export type OAuthClientSetting = SettingOf<typeof OAUTH_CLIENT_WIRE>;
+export type OAuthClientSettings = Pick<OAuthClient, OAuthClientSetting>;
+/** The settings, in the order of the wire table. */
+export const OAUTH_CLIENT_SETTINGS: readonly OAuthClientSetting[] = settingsOf(OAUTH_CLIENT_WIRE);
+/** What create sends: the id, every setting, and the secret unless WorkZone is to generate one. */
+export type OAuthClientCreate = OAuthClientSettings & { readonly client_id: string; readonly client_secret?: string };
+/** What update sends: the settings that change, and a new secret. */
+export type OAuthClientChanges = Partial<OAuthClientSettings> & { readonly client_secret?: string };
 
-export interface WorkZoneUser {
-  readonly id: string;
-  readonly initials: string;
-  readonly name: string;
-  readonly active: boolean;
-}
+/** A user; `active` is true when WorkZone does not say. */
+export type WorkZoneUser = { readonly [K in keyof EntityOf<typeof USER_WIRE>]-?: Exclude<EntityOf<typeof USER_WIRE>[K], undefined> };
 
 /** Outcome of a token request made to check credentials. The token itself is dropped at once. */
 export type TokenCheck =
@@ -130,12 +123,12 @@ export class WorkZoneClient {
     if (base.username || base.password) {
       throw new DiagnosticError('Invalid WorkZone url', 'The provider setting "url" must not contain credentials; use "username" and "password".', ['url']);
     }
-    this.odataRoot = joinUrl(settings.url, settings.odataPath ?? '/odata');
-    this.clientsSet = trimSlashes(settings.oauthClientsPath ?? 'OAuthClients');
-    this.usersSet = trimSlashes(settings.usersPath ?? 'Users');
+    this.odataRoot = joinUrl(settings.url, settings.odataPath ?? SETTING.odata_path.default);
+    this.clientsSet = trimSlashes(settings.oauthClientsPath ?? SETTING.oauth_clients_path.default);
+    this.usersSet = trimSlashes(settings.usersPath ?? SETTING.users_path.default);
     this.tokenUrl = settings.tokenUrl ?? joinUrl(settings.url, '/connect/token');
     this.auth = `Basic ${Buffer.from(`${settings.username}:${settings.password}`, 'utf8').toString('base64')}`;
-    this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? 120) * 1000;
+    this.retryMaxMs = options.httpOptions?.retryMaxMs ?? (settings.retryMaxSeconds ?? SETTING.retry_max_seconds.default) * 1000;
     this.http = providerHttpClient('WorkZone', settings, { log: options.log, userAgent: 'terraform-provider-workzone', tuning: options.httpOptions });
     this.tokenEndpoint = new TokenEndpoint({ http: this.http, url: settings.url, tokenUrl: settings.tokenUrl, log: options.log });
   }
@@ -179,28 +172,28 @@ export class WorkZoneClient {
    * Creates a client. Without `clientSecret`, WorkZone generates one and returns it in this response only:
    * `generatedSecret`, to keep in state. Not retried on an unknown outcome (see the error for what to do).
    */
-  async createClient(input: OAuthClientProps & { readonly clientId: string; readonly clientSecret?: string }): Promise<{
+  async createClient(input: OAuthClientCreate): Promise<{
     client: OAuthClient;
     etag: string;
     generatedSecret?: string;
   }> {
-    const what = `creating OAuth client "${input.clientId}"`;
-    const body: Record<string, unknown> = { ClientId: input.clientId, ...toWire(input) };
-    if (input.clientSecret !== undefined) body.ClientSecret = input.clientSecret;
-    const res = await this.send(what, 'POST', joinUrl(this.odataRoot, this.clientsSet), body);
+    const clientId = input.client_id;
+    const what = `creating OAuth client "${clientId}"`;
+    const res = await this.send(what, 'POST', joinUrl(this.odataRoot, this.clientsSet), toEntity(OAUTH_CLIENT_WIRE, input));
     if (res.status === 409) {
       throw new ClientExistsError(
-        `OAuth client "${input.clientId}" already exists in WorkZone`,
-        `Import it with \`terraform import <resource address> ${input.clientId}\`, or choose another client_id.`,
+        `OAuth client "${clientId}" already exists in WorkZone`,
+        `Import it with \`terraform import <resource address> ${clientId}\`, or choose another client_id.`,
         ['client_id'],
       );
     }
-    if (res.status !== 201 && res.status !== 200) throw this.failure(what, res, [input.clientSecret]);
+    if (res.status !== 201 && res.status !== 200) throw this.failure(what, res, [input.client_secret]);
     const entity = this.entityBody(what, res);
-    const generated = input.clientSecret === undefined ? entity.ClientSecret : undefined;
-    if (input.clientSecret === undefined && (typeof generated !== 'string' || generated === '')) {
+    // The one answer that carries the secret WorkZone generated.
+    const generated = input.client_secret === undefined ? entity[OAUTH_CLIENT_WIRE.client_secret.property] : undefined;
+    if (input.client_secret === undefined && (typeof generated !== 'string' || generated === '')) {
       throw new DiagnosticError(
-        `WorkZone created OAuth client "${input.clientId}" but returned no generated secret`,
+        `WorkZone created OAuth client "${clientId}" but returned no generated secret`,
         `The secret cannot be read back. Set client_secret (or client_secret_wo) and apply again to set a known secret. (Expected per ${CONTRACT}.)`,
       );
     }
@@ -208,16 +201,10 @@ export class WorkZoneClient {
   }
 
   /** Changes a client if it still has `etag` (else a "changed in WorkZone" error). Returns the new ETag. */
-  async updateClient(
-    clientId: string,
-    etag: string,
-    changes: Partial<OAuthClientProps> & { readonly clientSecret?: string },
-  ): Promise<{ etag: string }> {
+  async updateClient(clientId: string, etag: string, changes: OAuthClientChanges): Promise<{ etag: string }> {
     const what = `updating OAuth client "${clientId}"`;
-    const body: Record<string, unknown> = toWire(changes);
-    if (changes.clientSecret !== undefined) body.ClientSecret = changes.clientSecret;
     const url = this.entityUrl(this.clientsSet, clientId);
-    const res = await this.send(what, 'PATCH', url, body, { 'If-Match': etag });
+    const res = await this.send(what, 'PATCH', url, toEntity(OAUTH_CLIENT_WIRE, changes), { 'If-Match': etag });
     if (res.status === 404) {
       throw new DiagnosticError(`OAuth client "${clientId}" no longer exists in WorkZone`, 'It was deleted outside Terraform; run terraform apply again to re-create it.');
     }
@@ -227,7 +214,7 @@ export class WorkZoneClient {
         'Someone changed it outside Terraform (HTTP 412). Run terraform plan to see the difference, then apply again.',
       );
     }
-    if (res.status !== 204 && res.status !== 200) throw this.failure(what, res, [changes.clientSecret]);
+    if (res.status !== 204 && res.status !== 200) throw this.failure(what, res, [changes.client_secret]);
     const header = res.headers.etag;
     if (typeof header === 'string' && header !== '') return { etag: header };
     // No ETag on the 204: read it, so the next update has one.
@@ -254,12 +241,8 @@ export class WorkZoneClient {
     const res = await this.send(what, 'GET', this.entityUrl(this.usersSet, initials));
     if (res.status === 404) return this.notFound(what, res);
     if (res.status !== 200) throw this.failure(what, res);
-    const b = this.entityBody(what, res);
-    const id = b.Id ?? b.ID;
-    if ((typeof id !== 'string' && typeof id !== 'number') || typeof b.Initials !== 'string' || typeof b.Name !== 'string') {
-      throw new DiagnosticError(`Unexpected answer ${what}`, `The user has no Id, Initials or Name; the WorkZone API may differ from ${CONTRACT}.`);
-    }
-    return { id: String(id), initials: b.Initials, name: b.Name, active: b.Active !== false };
+    const user = fromEntity(USER_WIRE, this.entityBody(what, res), (property, expected) => shapeError(what, property, expected));
+    return { ...user, active: user.active ?? true };
   }
 
   /**
@@ -427,40 +410,8 @@ export class WorkZoneClient {
   }
 }
 
-function toWire(p: Partial<OAuthClientProps>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (p.clientName !== undefined) out.ClientName = p.clientName;
-  if (p.enabled !== undefined) out.Enabled = p.enabled;
-  if (p.allowAccessTokensViaBrowser !== undefined) out.AllowAccessTokensViaBrowser = p.allowAccessTokensViaBrowser;
-  if (p.allowOfflineAccess !== undefined) out.AllowOfflineAccess = p.allowOfflineAccess;
-  if (p.requirePkce !== undefined) out.RequirePkce = p.requirePkce;
-  if (p.grantType !== undefined) out.GrantType = p.grantType;
-  if (p.user !== undefined) out.User = p.user;
-  return out;
-}
-
-function toClient(what: string, b: Record<string, unknown>): OAuthClient {
-  const str = (k: string) => {
-    if (typeof b[k] !== 'string') throw shapeError(what, k, 'a string');
-    return b[k] as string;
-  };
-  const bool = (k: string) => {
-    if (typeof b[k] !== 'boolean') throw shapeError(what, k, 'a boolean');
-    return b[k] as boolean;
-  };
-  const hash = b.ClientSecretHash;
-  if (hash !== undefined && hash !== null && typeof hash !== 'string') throw shapeError(what, 'ClientSecretHash', 'a string or null');
-  return {
-    clientId: str('ClientId'),
-    clientName: str('ClientName'),
-    enabled: bool('Enabled'),
-    allowAccessTokensViaBrowser: bool('AllowAccessTokensViaBrowser'),
-    allowOfflineAccess: bool('AllowOfflineAccess'),
-    requirePkce: bool('RequirePkce'),
-    grantType: str('GrantType'),
-    user: str('User'),
-    clientSecretHash: hash as string | null | undefined,
-  };
+function toClient(what: string, body: Record<string, unknown>): OAuthClient {
+  return fromEntity(OAUTH_CLIENT_WIRE, body, (property, expected) => shapeError(what, property, expected));
 }
 
 function shapeError(what: string, property: string, expected: string): DiagnosticError {

@@ -5,11 +5,29 @@
  * outside Terraform shows up as a planned change.
  */
 import { randomBytes } from 'node:crypto';
+import { workzoneSchema } from '../../schemas/workzone';
+import type { StateResultOf } from '../../schemas/types';
 import { backoffMs, sleep } from '../http';
-import { DiagnosticError, Unknown, type Context, type ObjectValue, type ResourceDefinition } from '../plugin/types';
-import { ClientExistsError, hashClientSecret, OutcomeUnknownError, type OAuthClient, type OAuthClientProps, type WorkZoneClient } from './client';
+import { DiagnosticError, Unknown, type Context, type PrivateData, type ResourceDefinition } from '../plugin/types';
+import {
+  ClientExistsError,
+  hashClientSecret,
+  OAUTH_CLIENT_SETTINGS,
+  OutcomeUnknownError,
+  type OAuthClient,
+  type OAuthClientChanges,
+  type OAuthClientCreate,
+  type OAuthClientSettings,
+  type WorkZoneClient,
+} from './client';
+import { pick } from '../pick';
+import { reportedOf } from './entity';
 import { newOwnerId, ownerOf, ownershipOf, type OwnedPrivate } from './ownership';
 import { secretRefusedWithoutHash } from './secret-check';
+import { OAUTH_CLIENT_WIRE } from './wire';
+
+const block = workzoneSchema.resources.workzone_oauth_client;
+type Block = typeof block;
 
 /**
  * Private state: hash of the last write-only secret sent, to detect a change made in WorkZone; the
@@ -19,47 +37,56 @@ interface Private extends OwnedPrivate {
   woHash?: string;
 }
 
-function props(planned: ObjectValue): OAuthClientProps {
+/** Our private state, or what of it is there (older state has no owner; a switch of secret mode drops woHash). */
+function privateOf(priv: PrivateData | undefined): Private {
   return {
-    clientName: planned.client_name as string,
-    enabled: planned.enabled as boolean,
-    allowAccessTokensViaBrowser: planned.allow_access_token_via_browser as boolean,
-    allowOfflineAccess: planned.allow_offline_access as boolean,
-    requirePkce: planned.require_pkce as boolean,
-    grantType: planned.grant_type as string,
-    user: planned.user as string,
+    ...(typeof priv?.owner === 'string' ? { owner: priv.owner } : {}),
+    ...(typeof priv?.woHash === 'string' ? { woHash: priv.woHash } : {}),
   };
 }
 
-/** State from what WorkZone reports, keeping what it cannot report (the secret, the write-only version). */
-function stateOf(client: OAuthClient, secret: string | null, woVersion: ObjectValue[string]): ObjectValue {
-  return {
-    id: client.clientId,
-    client_id: client.clientId,
-    client_name: client.clientName,
-    enabled: client.enabled,
-    allow_access_token_via_browser: client.allowAccessTokensViaBrowser,
-    allow_offline_access: client.allowOfflineAccess,
-    require_pkce: client.requirePkce,
-    grant_type: client.grantType,
-    user: client.user,
-    client_secret: secret,
-    client_secret_wo: null,
-    client_secret_wo_version: woVersion ?? null,
-  };
+/**
+ * Where the secret comes from, decided once from the configuration (validate refuses both secrets at once;
+ * should both reach apply, the write-only one wins, as it keeps the secret out of state):
+ * - supplied: `client_secret`, sent to WorkZone and kept in state;
+ * - write-only: `client_secret_wo`, sent when `client_secret_wo_version` changes, never in state;
+ * - generated: neither; WorkZone generates one at creation, kept in state.
+ * `S` is string at apply, and may be Unknown at plan time.
+ */
+type SecretMode<S> = { readonly kind: 'supplied'; readonly secret: S } | { readonly kind: 'writeOnly'; readonly secret: S } | { readonly kind: 'generated' };
+
+function secretMode<S>(config: { readonly client_secret: S | null; readonly client_secret_wo: S | null }): SecretMode<S> {
+  if (config.client_secret_wo !== null) return { kind: 'writeOnly', secret: config.client_secret_wo };
+  if (config.client_secret !== null) return { kind: 'supplied', secret: config.client_secret };
+  return { kind: 'generated' };
 }
 
-/** Whether WorkZone's hash says the secret is no longer `secret` (false when it cannot tell). */
-const secretChanged = (client: OAuthClient, secret: string): boolean =>
-  typeof client.clientSecretHash === 'string' && client.clientSecretHash !== hashClientSecret(secret);
+/** The settings of the client (the wire table's settings) as the plan has them. */
+function settingsOf(planned: OAuthClientSettings): OAuthClientSettings {
+  return pick(planned, OAUTH_CLIENT_SETTINGS);
+}
+
+/** The settings whose wanted value differs from WorkZone's. */
+function changedSettings(current: OAuthClientSettings, wanted: OAuthClientSettings): OAuthClientChanges {
+  return Object.fromEntries(OAUTH_CLIENT_SETTINGS.filter((name) => current[name] !== wanted[name]).map((name) => [name, wanted[name]]));
+}
+
+/** What state takes from WorkZone's answer: the table's readable properties that are attributes of the resource. */
+const REPORTED = reportedOf(OAUTH_CLIENT_WIRE, block);
+
+/** State from what WorkZone reports, plus what it cannot report (the secret, the write-only version). */
+function stateOf(client: OAuthClient, secret: string | null, woVersion: number | null): StateResultOf<Block> {
+  return { id: client.client_id, ...pick(client, REPORTED), client_secret: secret, client_secret_wo: null, client_secret_wo_version: woVersion };
+}
+
+/** Whether WorkZone's hash says the secret is no longer the one of `hash` (false when it cannot tell). */
+const hashChanged = (client: OAuthClient, hash: string): boolean => typeof client.client_secret_hash === 'string' && client.client_secret_hash !== hash;
 
 /**
  * Whole create attempts after failures without effect, within retry_max_seconds; each attempt's requests
  * are retried by the HTTP client too (429, and GETs on any transient failure).
  */
 const MAX_CREATE_ATTEMPTS = 10;
-
-type CreateInput = OAuthClientProps & { readonly clientId: string; readonly clientSecret?: string };
 
 /**
  * The advice to import, worded so that it never makes a second owner: a client that another resource
@@ -75,12 +102,12 @@ const IMPORT_ONCE = (clientId: string) =>
  * if it carries the secret sent, which proves it was made from this configuration (e.g. by an apply that
  * was killed before it could record it); otherwise the error names `terraform import`.
  */
-async function createIdempotently(client: WorkZoneClient, input: CreateInput, ctx: Context): Promise<{ client: OAuthClient; generatedSecret?: string }> {
+async function createIdempotently(client: WorkZoneClient, input: OAuthClientCreate, ctx: Context): Promise<{ client: OAuthClient; generatedSecret?: string }> {
   const started = Date.now();
   let ambiguous: OutcomeUnknownError | undefined;
   for (let attempt = 1; ; attempt++) {
     let failure: OutcomeUnknownError | ClientExistsError;
-    ownershipOf(client).beforeCreate(input.clientId);
+    ownershipOf(client).beforeCreate(input.client_id);
     try {
       return await client.createClient(input);
     } catch (error) {
@@ -88,28 +115,28 @@ async function createIdempotently(client: WorkZoneClient, input: CreateInput, ct
       failure = error;
       if (error instanceof OutcomeUnknownError) ambiguous = error;
     }
-    const found = await client.getClient(input.clientId).catch(() => {
+    const found = await client.getClient(input.client_id).catch(() => {
       throw failure;
     });
     if (found) return adoptOrRefuse(client, input, found, ambiguous, ctx);
     // Not there: the failed attempt had no effect, so trying again cannot make a second client.
     if (attempt >= MAX_CREATE_ATTEMPTS || Date.now() - started >= client.retryMaxMs || ctx.signal.aborted) throw failure;
-    ctx.log.info('create failed without effect; trying again', { client_id: input.clientId, attempt });
+    ctx.log.info('create failed without effect; trying again', { client_id: input.client_id, attempt });
     if (!(await sleep(backoffMs(attempt), ctx.signal))) throw failure;
   }
 }
 
 async function adoptOrRefuse(
   client: WorkZoneClient,
-  input: CreateInput,
+  input: OAuthClientCreate,
   found: { client: OAuthClient; etag: string },
   ambiguous: OutcomeUnknownError | undefined,
   ctx: Context,
 ): Promise<{ client: OAuthClient }> {
-  const { clientId, clientSecret } = input;
+  const { client_id: clientId, client_secret: clientSecret, ...wanted } = input;
   // A client another resource of this run owns is never adopted, whatever its secret (ownership.ts).
   ownershipOf(client).beforeCreate(clientId);
-  const provenOurs = clientSecret !== undefined && found.client.clientSecretHash === hashClientSecret(clientSecret);
+  const provenOurs = clientSecret !== undefined && found.client.client_secret_hash === hashClientSecret(clientSecret);
   if (!provenOurs) {
     if (ambiguous) {
       throw new DiagnosticError(
@@ -135,23 +162,17 @@ async function adoptOrRefuse(
     );
   }
   // Make it what the plan says (an interrupted apply may have been made from other settings).
-  const { clientId: _id, clientSecret: _secret, ...wanted } = input;
-  const changes: Partial<OAuthClientProps> = {};
-  for (const key of Object.keys(wanted) as (keyof OAuthClientProps)[]) {
-    if (found.client[key] !== wanted[key]) (changes as Record<string, unknown>)[key] = wanted[key];
-  }
+  const changes = changedSettings(found.client, wanted);
   if (Object.keys(changes).length > 0) await client.updateClient(clientId, found.etag, changes);
   return { client: { ...found.client, ...wanted } };
 }
 
-export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
+export const oauthClientResource: ResourceDefinition<WorkZoneClient, Block> = {
   validate(config, ctx) {
-    const supplied = config.client_secret !== null && config.client_secret !== undefined;
-    const writeOnly = config.client_secret_wo !== null && config.client_secret_wo !== undefined;
-    if (supplied && writeOnly) {
+    if (config.client_secret !== null && config.client_secret_wo !== null) {
       ctx.error('Conflicting client secrets', 'Set either client_secret or client_secret_wo, not both.', ['client_secret_wo']);
     }
-    if (writeOnly && (config.client_secret_wo_version ?? null) === null) {
+    if (config.client_secret_wo !== null && config.client_secret_wo_version === null) {
       ctx.error(
         'client_secret_wo_version is required with client_secret_wo',
         'Write-only values are not stored, so Terraform sees no change when the secret changes: set client_secret_wo_version and bump it to send a new secret.',
@@ -166,79 +187,95 @@ export const oauthClientResource: ResourceDefinition<WorkZoneClient> = {
     if (client && typeof clientId === 'string' && (prior === null || prior.client_id === clientId)) {
       ownershipOf(client).plan(clientId, ownerOf(priorPrivate, clientId, prior !== null), prior === null ? 'creates' : 'manages');
     }
-    // A generated secret lost from state (drift in WorkZone, or import): plan a new one rather than keep null.
-    const wantsGenerated = config.client_secret === null && config.client_secret_wo === null;
-    if (prior && wantsGenerated && prior.client_secret === null) return { planned: { ...planned, client_secret: Unknown } };
-    // Write-only mode keeps no secret in state.
-    if (config.client_secret_wo !== null) return { planned: { ...planned, client_secret: null } };
-    return { planned };
+    switch (secretMode(config).kind) {
+      case 'generated':
+        // A generated secret lost from state (drift in WorkZone, or import): plan a new one rather than keep null.
+        return prior && prior.client_secret === null ? { planned: { ...planned, client_secret: Unknown } } : { planned };
+      case 'writeOnly':
+        return { planned: { ...planned, client_secret: null } }; // never in state
+      case 'supplied':
+        return { planned };
+    }
   },
 
   async create({ planned, config, client }, ctx) {
-    const clientId = planned.client_id as string;
-    const woSecret = config.client_secret_wo as string | null;
-    const supplied = woSecret ?? (typeof planned.client_secret === 'string' ? planned.client_secret : undefined);
-    const created = await createIdempotently(client, { clientId, ...props(planned), clientSecret: supplied }, ctx);
-    const secret = woSecret !== null ? null : (supplied ?? created.generatedSecret ?? null);
-    const priv: Private = { owner: newOwnerId(), ...(woSecret !== null ? { woHash: hashClientSecret(woSecret) } : {}) };
-    return { state: stateOf(created.client, secret, planned.client_secret_wo_version), private: priv };
+    const mode = secretMode(config);
+    const sent = mode.kind === 'generated' ? undefined : mode.secret;
+    const created = await createIdempotently(client, { client_id: planned.client_id, ...settingsOf(planned), client_secret: sent }, ctx);
+    const owner = newOwnerId();
+    switch (mode.kind) {
+      case 'supplied':
+        return { state: stateOf(created.client, mode.secret, planned.client_secret_wo_version), private: { owner } satisfies Private };
+      case 'writeOnly':
+        return { state: stateOf(created.client, null, planned.client_secret_wo_version), private: { owner, woHash: hashClientSecret(mode.secret) } satisfies Private };
+      case 'generated':
+        return { state: stateOf(created.client, created.generatedSecret ?? null, planned.client_secret_wo_version), private: { owner } satisfies Private };
+    }
   },
 
   async read({ state, private: priv, client }) {
-    const clientId = state.client_id as string;
+    const clientId = state.id;
     const found = await client.getClient(clientId);
     if (!found) return null; // gone: terraform plans a create, which claims it then
     // Objects written before owner ids get one now; the plan that follows sees it (ownership.ts).
-    const owned: Private = { ...(priv as Private | undefined), owner: (priv as Private | undefined)?.owner ?? newOwnerId() };
+    const owned: Private = { ...privateOf(priv), owner: privateOf(priv).owner ?? newOwnerId() };
     ownershipOf(client).read(clientId, owned.owner!);
-    let secret = state.client_secret as string | null;
+    let secret = state.client_secret;
     let woVersion = state.client_secret_wo_version;
-    // Secret changed in WorkZone (by its hash, or by the token endpoint where WorkZone reports none): forget it, so the next plan sets it again.
-    if (secret !== null && (secretChanged(found.client, secret) || (await secretRefusedWithoutHash(client, found.client, secret)))) secret = null;
-    const woHash = (priv as Private | undefined)?.woHash;
-    if (woHash !== undefined && typeof found.client.clientSecretHash === 'string' && found.client.clientSecretHash !== woHash) woVersion = null;
+    // Secret changed in WorkZone (by its hash, or by the token endpoint where WorkZone reports none): forget
+    // it, so the next plan sets it again (a generated one: a new one).
+    if (secret !== null && (hashChanged(found.client, hashClientSecret(secret)) || (await secretRefusedWithoutHash(client, found.client, secret)))) secret = null;
+    // Write-only secret changed in WorkZone: forget its version, so the next plan sends it again.
+    if (owned.woHash !== undefined && hashChanged(found.client, owned.woHash)) woVersion = null;
     return { state: stateOf(found.client, secret, woVersion), private: owned };
   },
 
   async update({ prior, planned, config, private: priv, client }) {
-    const clientId = planned.client_id as string;
+    const clientId = planned.client_id;
     const current = await client.getClient(clientId);
     if (!current) {
       throw new DiagnosticError(`OAuth client "${clientId}" no longer exists in WorkZone`, 'It was deleted outside Terraform; run terraform apply again to re-create it.');
     }
-    const woSecret = config.client_secret_wo as string | null;
-    let newSecret: string | undefined;
-    let nextPriv: Private = { ...(priv as Private | undefined) };
-    if (woSecret !== null) {
-      const versionChanged = prior.client_secret_wo_version !== planned.client_secret_wo_version;
-      const switched = prior.client_secret !== null;
-      // Record the hash only of a secret actually sent: an unsent new value (no version bump) must not look
-      // like a secret changed in WorkZone at the next read.
-      if (versionChanged || switched) {
-        newSecret = woSecret;
-        nextPriv = { ...nextPriv, woHash: hashClientSecret(woSecret) };
-      }
-    } else if (planned.client_secret === Unknown) {
-      newSecret = generateSecret();
-      delete nextPriv.woHash;
-    } else if (typeof planned.client_secret === 'string' && planned.client_secret !== prior.client_secret) {
-      newSecret = planned.client_secret;
-      delete nextPriv.woHash;
+    const { woHash, ...owned } = privateOf(priv);
+    const mode = secretMode(config);
+    let send: string | undefined;
+    let secret: string | null;
+    let next: Private = { ...owned, ...(woHash !== undefined ? { woHash } : {}) };
+    switch (mode.kind) {
+      case 'writeOnly':
+        // Send (and record the hash of) a new value only with a version bump or a switch from a secret in state:
+        // an unsent new value must not look like a secret changed in WorkZone at the next read.
+        if (prior.client_secret_wo_version !== planned.client_secret_wo_version || prior.client_secret !== null) {
+          send = mode.secret;
+          next = { ...owned, woHash: hashClientSecret(mode.secret) };
+        }
+        secret = null;
+        break;
+      case 'supplied':
+        if (mode.secret !== prior.client_secret) {
+          send = mode.secret;
+          next = owned;
+        }
+        secret = mode.secret;
+        break;
+      case 'generated':
+        // Lost or never known (plan made it Unknown): WorkZone generates only at creation, so generate one here.
+        if (planned.client_secret === Unknown) {
+          secret = send = generateSecret();
+          next = owned;
+        } else {
+          secret = planned.client_secret;
+        }
+        break;
     }
-    const wanted = props(planned);
-    const changes: Partial<OAuthClientProps> & { clientSecret?: string } = {};
-    for (const key of Object.keys(wanted) as (keyof OAuthClientProps)[]) {
-      if (current.client[key] !== wanted[key]) (changes as Record<string, unknown>)[key] = wanted[key];
-    }
-    if (newSecret !== undefined) changes.clientSecret = newSecret;
+    const wanted = settingsOf(planned);
+    const changes: OAuthClientChanges = { ...changedSettings(current.client, wanted), ...(send !== undefined ? { client_secret: send } : {}) };
     if (Object.keys(changes).length > 0) await client.updateClient(clientId, current.etag, changes);
-    const secret = woSecret !== null ? null : ((newSecret ?? planned.client_secret) as string | null);
-    const updated: OAuthClient = { ...current.client, ...wanted };
-    return { state: stateOf(updated, secret, planned.client_secret_wo_version), private: nextPriv };
+    return { state: stateOf({ ...current.client, ...wanted }, secret, planned.client_secret_wo_version), private: next };
   },
 
   async delete({ state, client }) {
-    await client.deleteClient(state.client_id as string);
+    await client.deleteClient(state.client_id);
   },
 
   async import({ id, client }, ctx) {

@@ -6,7 +6,7 @@ import { WorkZoneClient, workZoneSettingsFromConfig } from './client';
 import { oauthClientResource } from './oauth-client';
 import { userDataSource } from './user';
 
-export const workzoneProvider: ProviderDefinition<WorkZoneClient> = {
+export const workzoneProvider: ProviderDefinition<WorkZoneClient, typeof workzoneSchema> = {
   schema: workzoneSchema,
   async configure(config, ctx) {
     requireKnown(config, ['url', 'username', 'password', 'token_url', 'ca_file'], 'workzone');

@@ -8,8 +8,8 @@ import type { OAuthClient, WorkZoneClient } from './client';
 
 /** True when the token endpoint refuses `secret` for a client whose hash WorkZone does not report. */
 export async function secretRefusedWithoutHash(api: WorkZoneClient, client: OAuthClient, secret: string): Promise<boolean> {
-  if (client.clientSecretHash !== undefined || !client.enabled) return false;
-  const check = await api.requestToken(undefined, client.clientId, secret);
+  if (client.client_secret_hash !== undefined || !client.enabled) return false;
+  const check = await api.requestToken(undefined, client.client_id, secret);
   // unauthorized_client and the like come after the client authenticated: the secret works.
   return !check.ok && check.error === 'invalid_client';
 }

@@ -19,8 +19,14 @@ export interface WireProperty {
   readonly writeOnly?: boolean;
   /** Read, never sent. */
   readonly readOnly?: boolean;
-  /** The provider works without it (with less: e.g. no drift detection of secrets). */
+  /** The provider works without it (with less: e.g. no drift detection of secrets); read as undefined when missing or null. */
   readonly optional?: boolean;
+  /** Null is a value of its own (ClientSecretHash: the client has no secret). */
+  readonly nullable?: boolean;
+  /** Other names read when `property` is missing (spellings seen on other servers). */
+  readonly aliases?: readonly string[];
+  /** An Edm.String also read from a JSON number (a numeric key, Edm.Int32), as its decimal text. */
+  readonly numberAsString?: boolean;
 }
 
 /** Entity set `oauth_clients_path` (default `OAuthClients`): one OAuth client of Configurator > Global > OAuth settings. */
@@ -35,12 +41,12 @@ export const OAUTH_CLIENT_WIRE = {
   user: { property: 'User', type: 'Edm.String' },
   client_secret: { property: 'ClientSecret', type: 'Edm.String', writeOnly: true },
   /** base64(SHA-256(secret)), IdentityServer's stored form; without it only the token endpoint can check a secret. */
-  client_secret_hash: { property: 'ClientSecretHash', type: 'Edm.String', readOnly: true, optional: true },
+  client_secret_hash: { property: 'ClientSecretHash', type: 'Edm.String', readOnly: true, optional: true, nullable: true },
 } as const satisfies Record<string, WireProperty>;
 
 /** Entity set `users_path` (default `Users`): the user a client acts as, looked up by initials. */
 export const USER_WIRE = {
-  id: { property: 'Id', type: 'Edm.String', key: true, readOnly: true },
+  id: { property: 'Id', type: 'Edm.String', key: true, readOnly: true, aliases: ['ID'], numberAsString: true },
   initials: { property: 'Initials', type: 'Edm.String', readOnly: true },
   name: { property: 'Name', type: 'Edm.String', readOnly: true },
   active: { property: 'Active', type: 'Edm.Boolean', readOnly: true, optional: true },

@@ -56,7 +56,7 @@ describe('KmdLogicClient against the emulator', () => {
   describe('configurations', () => {
     it('lists and gets the seeded configuration; null for an unknown id', async () => {
       const c = client();
-      const seeded = { id: e.productId, subscriptionId: e.subscriptionId, name: 'CPR update (seeded)', environment: 'Test', provider: 'DataDistributor' };
+      const seeded = { id: e.productId, subscription_id: e.subscriptionId, name: 'CPR update (seeded)', environment: 'Test', cpr_provider: 'DataDistributor' };
       expect(await c.listConfigurations(e.subscriptionId)).toEqual([seeded]);
       expect(await c.getConfiguration(e.subscriptionId, e.productId)).toEqual(seeded);
       expect(await c.getConfiguration(e.subscriptionId, UNKNOWN)).toBeNull();
@@ -67,14 +67,14 @@ describe('KmdLogicClient against the emulator', () => {
       const created = await c.createDataDistributor(e.subscriptionId, input);
       expect(created).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-        subscriptionId: e.subscriptionId,
+        subscription_id: e.subscriptionId,
         name: 'Vejle CPR',
         environment: 'Production',
-        provider: 'DataDistributor',
+        cpr_provider: 'DataDistributor',
       });
       const cert2 = Buffer.from('300403020105', 'hex');
       const updated = await c.updateDataDistributor(e.subscriptionId, created.id, { ...input, name: 'Renamed', environment: 'Test', certificate: cert2, certificateFileName: 'new.pfx' });
-      expect(updated).toEqual({ id: created.id, subscriptionId: e.subscriptionId, name: 'Renamed', environment: 'Test', provider: 'DataDistributor' });
+      expect(updated).toEqual({ id: created.id, subscription_id: e.subscriptionId, name: 'Renamed', environment: 'Test', cpr_provider: 'DataDistributor' });
       const stored = e.data().configurations.find((x) => x.id === created.id);
       expect(stored?.certificate).toBe(cert2.toString('base64'));
       expect((await c.listConfigurations(e.subscriptionId)).map((x) => x.name).sort()).toEqual(['CPR update (seeded)', 'Renamed']);

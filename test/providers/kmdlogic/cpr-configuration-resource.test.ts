@@ -4,8 +4,11 @@
  */
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../../lib/emulators/kmdlogic';
 import { KmdLogicClient, KmdLogicError } from '../../../lib/providers/kmdlogic/client';
-import { cprConfigurationResource as resource } from '../../../lib/providers/kmdlogic/cpr-configuration-resource';
-import { DiagnosticError, Unknown, type Context, type ObjectValue } from '../../../lib/providers/plugin/types';
+import { cprConfigurationResource } from '../../../lib/providers/kmdlogic/cpr-configuration-resource';
+import { DiagnosticError, Unknown, type Context, type ObjectValue, type ResourceDefinition } from '../../../lib/providers/plugin/types';
+
+/** The handlers as the plugin runtime calls them: with plain objects of attribute values. */
+const resource: ResourceDefinition<KmdLogicClient> = cprConfigurationResource;
 
 const CERT_B64 = Buffer.from('3003020103', 'hex').toString('base64');
 

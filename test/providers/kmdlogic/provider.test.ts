@@ -7,7 +7,8 @@
 import { startKmdLogicEmulator, type KmdLogicEmulator } from '../../../lib/emulators/kmdlogic';
 import { KmdLogicError } from '../../../lib/providers/kmdlogic/client';
 import { kmdlogicProvider } from '../../../lib/providers/kmdlogic/provider';
-import type { ObjectValue } from '../../../lib/providers/plugin/types';
+import type { kmdlogicSchema } from '../../../lib/schemas/kmdlogic';
+import type { ProviderConfigOf } from '../../../lib/schemas/types';
 import { context } from '../provider-context';
 
 let e: KmdLogicEmulator;
@@ -16,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => e.close());
 
-const config = (extra: ObjectValue = {}): ObjectValue => ({
+type Config = ProviderConfigOf<typeof kmdlogicSchema.provider>;
+const config = (extra: Partial<Config> = {}): Config => ({
   client_id: e.clientId,
   client_secret: e.clientSecret,
   token_url: e.tokenUrl,
@@ -29,7 +31,7 @@ const config = (extra: ObjectValue = {}): ObjectValue => ({
   ...extra,
 });
 
-async function configureError(extra: ObjectValue, fromEnv?: Record<string, string>): Promise<KmdLogicError> {
+async function configureError(extra: Partial<Config>, fromEnv?: Record<string, string>): Promise<KmdLogicError> {
   const error = await kmdlogicProvider.configure(config(extra), context().ctx, fromEnv).catch((x: unknown) => x);
   expect(error).toBeInstanceOf(KmdLogicError);
   expect(JSON.stringify(error) + String(error)).not.toContain('Wrong-Secret-123');

@@ -1,14 +1,14 @@
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
 import { DiagnosticError } from '../../../lib/providers/plugin/types';
-import { hashClientSecret, WorkZoneClient, workZoneSettingsFromConfig, type OAuthClientProps, type WorkZoneSettings } from '../../../lib/providers/workzone/client';
+import { hashClientSecret, WorkZoneClient, workZoneSettingsFromConfig, type OAuthClientSettings, type WorkZoneSettings } from '../../../lib/providers/workzone/client';
 
-const CPR: OAuthClientProps = {
-  clientName: 'Contact update - CPR',
+const CPR: OAuthClientSettings = {
+  client_name: 'Contact update - CPR',
   enabled: true,
-  allowAccessTokensViaBrowser: false,
-  allowOfflineAccess: false,
-  requirePkce: false,
-  grantType: 'CLNTCRED',
+  allow_access_token_via_browser: false,
+  allow_offline_access: false,
+  require_pkce: false,
+  grant_type: 'CLNTCRED',
   user: 'CPRBATCHUSER',
 };
 const fastHttp = { initialBackoffMs: 10, maxBackoffMs: 50 };
@@ -38,17 +38,17 @@ describe('WorkZoneClient against the emulator', () => {
   });
 
   test('create with a generated secret → read → update → delete', async () => {
-    const created = await client.createClient({ clientId: 'cpr-update', ...CPR });
+    const created = await client.createClient({ client_id: 'cpr-update', ...CPR });
     expect(created.generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(created.client).toEqual({ clientId: 'cpr-update', ...CPR, clientSecretHash: hashClientSecret(created.generatedSecret!) });
+    expect(created.client).toEqual({ client_id: 'cpr-update', ...CPR, client_secret_hash: hashClientSecret(created.generatedSecret!) });
 
     const read = await client.getClient('cpr-update');
     expect(read).toEqual({ client: created.client, etag: created.etag });
 
-    const { etag } = await client.updateClient('cpr-update', read!.etag, { enabled: false, clientName: 'Renamed' });
+    const { etag } = await client.updateClient('cpr-update', read!.etag, { enabled: false, client_name: 'Renamed' });
     expect(etag).not.toBe(read!.etag);
     const after = await client.getClient('cpr-update');
-    expect(after!.client).toMatchObject({ enabled: false, clientName: 'Renamed' });
+    expect(after!.client).toMatchObject({ enabled: false, client_name: 'Renamed' });
     expect(after!.etag).toBe(etag);
 
     expect(await client.deleteClient('cpr-update', etag)).toBe(true);
@@ -57,16 +57,16 @@ describe('WorkZoneClient against the emulator', () => {
   });
 
   test('create with a supplied secret: no generated secret, hash matches; secret change via update', async () => {
-    const created = await client.createClient({ clientId: 'own', ...CPR, clientSecret: 'supplied-secret-0123456789' });
+    const created = await client.createClient({ client_id: 'own', ...CPR, client_secret: 'supplied-secret-0123456789' });
     expect(created.generatedSecret).toBeUndefined();
-    expect(created.client.clientSecretHash).toBe(hashClientSecret('supplied-secret-0123456789'));
-    await client.updateClient('own', created.etag, { clientSecret: 'rotated-secret-0123456789' });
-    expect((await client.getClient('own'))!.client.clientSecretHash).toBe(hashClientSecret('rotated-secret-0123456789'));
+    expect(created.client.client_secret_hash).toBe(hashClientSecret('supplied-secret-0123456789'));
+    await client.updateClient('own', created.etag, { client_secret: 'rotated-secret-0123456789' });
+    expect((await client.getClient('own'))!.client.client_secret_hash).toBe(hashClientSecret('rotated-secret-0123456789'));
   });
 
   test('409 on create says import; 412 on a stale ETag says changed in WorkZone; 404 on update says deleted', async () => {
-    const { etag } = await client.createClient({ clientId: 'dup', ...CPR });
-    const dup = await diag(client.createClient({ clientId: 'dup', ...CPR }));
+    const { etag } = await client.createClient({ client_id: 'dup', ...CPR });
+    const dup = await diag(client.createClient({ client_id: 'dup', ...CPR }));
     expect(dup.summary).toBe('OAuth client "dup" already exists in WorkZone');
     expect(dup.detail).toMatch(/terraform import <resource address> dup/);
     expect(dup.attribute).toEqual(['client_id']);
@@ -81,7 +81,7 @@ describe('WorkZoneClient against the emulator', () => {
   });
 
   test('an unknown user is a 400 pointing at the user attribute', async () => {
-    const err = await diag(client.createClient({ clientId: 'x', ...CPR, user: 'GHOST' }));
+    const err = await diag(client.createClient({ client_id: 'x', ...CPR, user: 'GHOST' }));
     expect(err.summary).toBe('WorkZone rejected creating OAuth client "x"');
     expect(err.detail).toMatch(/GHOST.*\(UserNotFound\)/);
     expect(err.attribute).toEqual(['user']);
@@ -89,7 +89,7 @@ describe('WorkZoneClient against the emulator', () => {
 
   test('a body WorkZone finds too large (HTTP 413) says so, without the secret', async () => {
     const huge = 'Too-Long-Secret-'.repeat(2 * 1024 * 1024 / 16);
-    const err = await diag(client.createClient({ clientId: 'huge', ...CPR, clientSecret: huge }));
+    const err = await diag(client.createClient({ client_id: 'huge', ...CPR, client_secret: huge }));
     expect(err.summary).toBe('WorkZone refused creating OAuth client "huge": the request is too large (HTTP 413)');
     expect(err.detail).toMatch(/limits the size of a request body; check the values sent, such as client_secret\.$/);
     expect(err.message).not.toContain('Too-Long-Secret');
@@ -140,8 +140,8 @@ describe('WorkZoneClient against the emulator', () => {
     );
     try {
       expect(await c.getUser('CPRBATCHUSER')).not.toBeNull();
-      const { generatedSecret } = await c.createClient({ clientId: "o'neil", ...CPR });
-      expect((await c.getClient("o'neil"))!.client.clientId).toBe("o'neil");
+      const { generatedSecret } = await c.createClient({ client_id: "o'neil", ...CPR });
+      expect((await c.getClient("o'neil"))!.client.client_id).toBe("o'neil");
       expect(await c.requestToken(undefined, "o'neil", generatedSecret!)).toMatchObject({ ok: true });
     } finally {
       c.close();
@@ -150,7 +150,7 @@ describe('WorkZoneClient against the emulator', () => {
   });
 
   test('requestToken: Basic and form auth succeed; refusals are results with RFC 6749 codes', async () => {
-    const { generatedSecret } = await client.createClient({ clientId: 'svc', ...CPR });
+    const { generatedSecret } = await client.createClient({ client_id: 'svc', ...CPR });
     const secret = generatedSecret!;
     expect(await client.requestToken(wz.tokenUrl, 'svc', secret)).toEqual({ ok: true, tokenType: 'Bearer', expiresIn: 3600 });
     expect(await client.requestToken(undefined, 'svc', secret, 'form')).toEqual({ ok: true, tokenType: 'Bearer', expiresIn: 3600 });
@@ -174,7 +174,7 @@ describe('WorkZoneClient against the emulator', () => {
 
   test('a POST with an unknown outcome is not repeated and says to look before applying again', async () => {
     wz.faults.set({ dropRate: 1, limit: 1 });
-    const err = await diag(client.createClient({ clientId: 'maybe', ...CPR, clientSecret: 'Do-Not-Leak-Secret-123' }));
+    const err = await diag(client.createClient({ client_id: 'maybe', ...CPR, client_secret: 'Do-Not-Leak-Secret-123' }));
     expect(err.summary).toBe('The outcome is unknown: creating OAuth client "maybe"');
     expect(err.message).not.toContain('Do-Not-Leak-Secret-123');
     expect(wz.faults.counters.requests).toBe(1);

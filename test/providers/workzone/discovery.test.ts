@@ -5,17 +5,17 @@
  */
 import { createServer } from 'node:net';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
-import { WorkZoneClient, type OAuthClientProps } from '../../../lib/providers/workzone/client';
+import { WorkZoneClient, type OAuthClientSettings } from '../../../lib/providers/workzone/client';
 import { parseDiscoveryDocument } from '../../../lib/providers/workzone/discovery';
 import { secretRefusedWithoutHash } from '../../../lib/providers/workzone/secret-check';
 
-const CPR: OAuthClientProps = {
-  clientName: 'Contact update - CPR',
+const CPR: OAuthClientSettings = {
+  client_name: 'Contact update - CPR',
   enabled: true,
-  allowAccessTokensViaBrowser: false,
-  allowOfflineAccess: false,
-  requirePkce: false,
-  grantType: 'CLNTCRED',
+  allow_access_token_via_browser: false,
+  allow_offline_access: false,
+  require_pkce: false,
+  grant_type: 'CLNTCRED',
   user: 'CPRBATCHUSER',
 };
 const SECRET = 'discovery-test-secret-0123456789';
@@ -30,7 +30,7 @@ async function setUp(variant: string, tokenUrl?: string) {
     { url: wz.url, username: wz.username, password: wz.password, retryMaxSeconds: 2, ...(tokenUrl && { tokenUrl }) },
     { httpOptions: fastHttp, log: { debug: (message, fields) => debug.push({ message, fields }) } },
   );
-  await client.createClient({ clientId: 'cpr', ...CPR, clientSecret: SECRET });
+  await client.createClient({ client_id: 'cpr', ...CPR, client_secret: SECRET });
   requests.length = 0;
   const asked = (path: string) => requests.filter((l) => l.includes(` ${path} `)).length;
   return { wz, client, debug, asked, close: async () => (client.close(), await wz.close()) };
@@ -131,7 +131,7 @@ describe('secret check without ClientSecretHash', () => {
     const t = await setUp('no-secret-hash,token-discovery-only');
     try {
       const read = async () => (await t.client.getClient('cpr'))!.client;
-      expect((await read()).clientSecretHash).toBeUndefined();
+      expect((await read()).client_secret_hash).toBeUndefined();
       expect(await secretRefusedWithoutHash(t.client, await read(), SECRET)).toBe(false);
       t.wz.data.updateClient('cpr', { ClientSecret: 'changed-in-workzone-0123456789' });
       expect(await secretRefusedWithoutHash(t.client, await read(), SECRET)).toBe(true);

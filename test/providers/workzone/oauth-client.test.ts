@@ -4,9 +4,12 @@
  * private state across updates.
  */
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
-import { DiagnosticError, Unknown, type Context, type ObjectValue } from '../../../lib/providers/plugin/types';
+import { DiagnosticError, Unknown, type Context, type ObjectValue, type ResourceDefinition } from '../../../lib/providers/plugin/types';
 import { hashClientSecret, WorkZoneClient } from '../../../lib/providers/workzone/client';
-import { oauthClientResource as resource } from '../../../lib/providers/workzone/oauth-client';
+import { oauthClientResource } from '../../../lib/providers/workzone/oauth-client';
+
+/** The handlers as the plugin runtime calls them: with plain objects of attribute values. */
+const resource: ResourceDefinition<WorkZoneClient> = oauthClientResource;
 
 const SECRET = 'supplied-secret-0123456789';
 

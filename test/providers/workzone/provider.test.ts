@@ -1,6 +1,8 @@
 /** The workzone provider's configure: settings checked, TLS warning, one request that proves the settings. */
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
-import { DiagnosticError, Unknown, type ObjectValue } from '../../../lib/providers/plugin/types';
+import { DiagnosticError, Unknown } from '../../../lib/providers/plugin/types';
+import type { ProviderConfigOf } from '../../../lib/schemas/types';
+import type { workzoneSchema } from '../../../lib/schemas/workzone';
 import { workzoneProvider } from '../../../lib/providers/workzone/provider';
 import { context } from '../provider-context';
 
@@ -10,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => wz.close());
 
-const config = (extra: ObjectValue = {}): ObjectValue => ({
+type Config = ProviderConfigOf<typeof workzoneSchema.provider>;
+const config = (extra: Partial<Config> = {}): Config => ({
   url: wz.url,
   username: wz.username,
   password: wz.password,
