@@ -217,7 +217,8 @@ export class HttpClient {
         // Judged down (before this request, or while it waited): not sent.
         const verdict = this.reachability.verdict(url.origin);
         if (verdict) throw unreachable(verdict, attempt - 1);
-        const attemptStarted = Date.now();
+        // The first attempt starts the request's budget: a streak this attempt starts ends with it, not a millisecond later.
+        const attemptStarted = attempt === 1 ? started : Date.now();
         const attempted = server.attempt();
         const outcome = await this.attempt(method, url, req, repeatable, server.down).finally(attempted);
         const elapsed = Date.now() - started;

@@ -7,8 +7,10 @@
  * when the streak has lasted its budget the server is judged unreachable: requests retrying or in flight
  * end at once with the verdict, and later ones fail without being sent. A refused connection means nothing
  * listens, so it is worth a few quick retries (refusedMs, e.g. a restart), not the whole retry budget that
- * timeouts and dropped connections get. One failure is never a verdict: a server that answers again
- * within the budget is used as before.
+ * timeouts and dropped connections get. The latest failure decides which budget the streak has: a server
+ * killed under load first drops the connections in flight, then refuses new ones, and is as dead as one
+ * that refused from the start. One failure is never a verdict: a server that answers again within the
+ * budget is used as before.
  */
 import { setMaxListeners } from 'node:events';
 
@@ -43,8 +45,10 @@ interface Streak {
   readonly requests: Set<number>;
   lastCode: string;
   lastFailure: string;
-  /** Whether every failure of the streak was a refused connection. */
+  /** Whether the latest failure says nothing is there (refused, no route): the streak then has the short budget. */
   refused: boolean;
+  /** Whether every failure of the streak said so. */
+  onlyRefused: boolean;
   timer?: NodeJS.Timeout;
 }
 
@@ -112,7 +116,8 @@ export class Reachability {
     streak.requests.add(request);
     streak.lastCode = code;
     streak.lastFailure = what;
-    streak.refused &&= refused;
+    streak.refused = refused;
+    streak.onlyRefused &&= refused;
     const budget = this.budget(streak.refused);
     const left = streak.since + budget - now;
     if (left <= 0) return { verdict: this.judge(origin, server, streak) };
@@ -121,7 +126,7 @@ export class Reachability {
 
   private startStreak(origin: string, server: Server, since: number, code: string, what: string): Streak {
     const refused = isNotReached(code);
-    const streak: Streak = { since, attempts: 0, requests: new Set(), lastCode: code, lastFailure: what, refused };
+    const streak: Streak = { since, attempts: 0, requests: new Set(), lastCode: code, lastFailure: what, refused, onlyRefused: refused };
     server.streak = streak;
     this.o.log?.warn?.(`${origin} is not answering (${what}); retrying for up to ${this.o.describeBudget(refused)} before taking it as down`, { origin });
     // Attempts in flight (timeouts) must not outlive the budget: judge when it ends, if anyone still waits.
@@ -142,8 +147,11 @@ export class Reachability {
     // Attempts still in flight are cut short by this verdict: they count as tried too.
     const tries = `${streak.attempts + server.inFlight} attempt(s) by ${streak.requests.size} request(s)`;
     const refusing = streak.lastCode === 'ECONNREFUSED';
+    const failing = streak.onlyRefused
+      ? (refusing ? 'refused every connection' : 'could not be reached')
+      : `did not answer, then ${refusing ? 'refused connections' : 'could not be reached'},`;
     const message = streak.refused
-      ? `${origin} ${refusing ? 'refused every connection' : 'could not be reached'} for ${seconds} s (${tries}; last: ${streak.lastFailure}); ` +
+      ? `${origin} ${failing} for ${seconds} s (${tries}; last: ${streak.lastFailure}); ` +
         `${refusing ? 'a refused connection' : 'a server that cannot be reached'} is retried for ${this.o.describeBudget(true)}, then the server is taken as down for the rest of this run`
       : `${origin} did not answer for ${seconds} s (${tries}; last: ${streak.lastFailure}); after ${this.o.describeBudget(false)}, the server is taken as down for the rest of this run`;
     const verdict: Verdict = { origin, code: streak.lastCode, message };

@@ -243,6 +243,35 @@ describe('HttpClient without a server', () => {
     expect(err.message).toMatch(new RegExp(`^POST ${url.replace(/[.]/g, '\\.')} failed: ${new URL(url).origin.replace(/[.]/g, '\\.')} refused every connection for 0\\.8 s \\(\\d+ attempt\\(s\\) by 1 request\\(s\\); last: connection refused \\(ECONNREFUSED\\)\\); a refused connection is retried for 0\\.8 s, then the server is taken as down for the rest of this run$`));
   });
 
+  test('a server killed under load (connections in flight dropped, then refused) gets the refused budget, not the whole one', async () => {
+    // What a kill looks like from the client: the connection in flight is reset, then nothing listens.
+    const server = http.createServer((req) => {
+      req.socket.destroy();
+      server.close();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const client = new HttpClient({ ...fast, retryMaxMs: 60_000, refusedRetryMaxMs: 800 });
+    const t0 = Date.now();
+    const err = await caught(client.request({ method: 'GET', url: `${origin}/odata` }));
+    const elapsed = Date.now() - t0;
+    client.close();
+    expect(elapsed).toBeLessThan(2000);
+    expect(err.kind).toBe('unreachable');
+    expect(err.code).toBe('ECONNREFUSED');
+    expect(err.message).toMatch(new RegExp(`failed: ${origin.replace(/[.]/g, '\\.')} did not answer, then refused connections, for 0\\.\\d s \\(\\d+ attempt\\(s\\) by 1 request\\(s\\); last: connection refused \\(ECONNREFUSED\\)\\); a refused connection is retried for 0\\.8 s`));
+  });
+
+  test('a request whose own budget is the refused budget ends with the verdict, never a millisecond before it', async () => {
+    // The request's budget and the streak it starts begin at the same instant: the server's verdict, not "gave up".
+    for (let i = 0; i < 20; i++) {
+      const client = new HttpClient({ ...fast, retryMaxMs: 120 });
+      const err = await caught(client.request({ method: 'GET', url: await closedUrl() }));
+      client.close();
+      expect(err.kind).toBe('unreachable');
+    }
+  });
+
   test('ten requests at once share one verdict; a later request fails at once without being sent', async () => {
     const url = await closedUrl();
     const client = new HttpClient({ ...fast, retryMaxMs: 60_000, refusedRetryMaxMs: 600 });
