@@ -34,8 +34,8 @@ const EXPECTED: Record<string, ExportKind> = {
 };
 
 const BINDINGS: Record<string, readonly string[]> = {
-  workzone: ['WorkzoneProvider', 'OauthClient', 'DataWorkzoneUser'],
-  kmdlogic: ['KmdlogicProvider', 'CprConfiguration', 'DataKmdlogicSubscription', 'DataKmdlogicCprConfiguration'],
+  workzone: ['WorkzoneProvider', 'OauthClient', 'DataWorkzoneUser', 'DataWorkzoneUpdateServiceHealth'],
+  kmdlogic: ['KmdlogicProvider', 'CprConfiguration', 'DataKmdlogicClientCredential', 'DataKmdlogicSubscription', 'DataKmdlogicCprConfiguration'],
 };
 
 /** Old binding names kept for one minor version (see CHANGELOG), value and type, with their config type. */
