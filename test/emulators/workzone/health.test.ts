@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseHealthSwitch, startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
+import { UPDATE_MODULES } from '../../../lib/constructs/update-module';
+import { SEED_USERS, UPDATE_SERVICES, parseHealthSwitch, startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
 
 describe('update service health endpoints', () => {
   let wz: WorkZoneEmulator;
@@ -74,6 +75,13 @@ describe('update service health endpoints', () => {
     expect(() => parseHealthSwitch('xyz:Logic')).toThrow(/unknown service "xyz"; known: "cpr", "cvr", "CprSubscriptionService", "CvrSubscriptionService"/);
     expect(() => parseHealthSwitch('cvr:Logic=Broken')).toThrow(/unknown status "Broken"/);
   });
+});
+
+test("the emulator stands for every module of the family: its user, with the name WorkZone's guides give it, and its service", () => {
+  for (const module of UPDATE_MODULES) {
+    expect(SEED_USERS).toContainEqual(expect.objectContaining({ Initials: module.client.user, Name: module.userName, Active: true }));
+    expect((UPDATE_SERVICES as Record<string, string>)[module.id]).toBe(module.service);
+  }
 });
 
 describe('batch users of both modules', () => {
