@@ -267,6 +267,59 @@ export type KmdlogicCprConfiguration = CprConfiguration;
 export type KmdlogicCprConfigurationConfig = CprConfigurationConfig;
 
 /**
+ * Configuration of {@link DataKmdlogicClientCredential}.
+ */
+export interface DataKmdlogicClientCredentialConfig extends cdktf.TerraformMetaArguments {
+}
+
+/**
+ * Proves that the provider's client credential gets a token for its `scope`, and nothing more: for KMD Logic identifiers that no call of this provider can check otherwise, such as those of the CVR update module (this provider speaks Logic's CPR API only).
+ *
+ * Generated from the schema of `kmdlogic_client_credential`.
+ */
+export class DataKmdlogicClientCredential extends cdktf.TerraformDataSource {
+  public static readonly tfResourceType = 'kmdlogic_client_credential';
+
+  public constructor(scope: Construct, id: string, config: DataKmdlogicClientCredentialConfig = {}) {
+    super(frameworkScope(scope, 'DataKmdlogicClientCredential'), id, {
+      terraformResourceType: 'kmdlogic_client_credential',
+      terraformGeneratorMetadata: { providerName: 'kmdlogic', providerVersion: '0.1.0', providerVersionConstraint: '0.1.0' },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      forEach: config.forEach,
+    });
+  }
+
+
+  /**
+   * Reference to `id`.
+   */
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  /**
+   * Reference to `scope`.
+   */
+  public get scope() {
+    return this.getStringAttribute('scope');
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs: { [name: string]: { value: unknown } } = {
+    };
+    return Object.fromEntries(Object.entries(attrs).filter(([, a]) => a.value !== undefined));
+  }
+}
+
+/**
  * Configuration of {@link DataKmdlogicSubscription}.
  */
 export interface DataKmdlogicSubscriptionConfig extends cdktf.TerraformMetaArguments {

@@ -433,3 +433,137 @@ export class DataWorkzoneUser extends cdktf.TerraformDataSource {
     return Object.fromEntries(Object.entries(attrs).filter(([, a]) => a.value !== undefined));
   }
 }
+
+/**
+ * Configuration of {@link DataWorkzoneUpdateServiceHealth}.
+ */
+export interface DataWorkzoneUpdateServiceHealthConfig extends cdktf.TerraformMetaArguments {
+  /**
+   * Path of the service under the main page, such as `CvrSubscriptionService` (CVR update) or `CprSubscriptionService` (CPR update).
+   * Terraform attribute `service`.
+   */
+  readonly service: string;
+  /**
+   * Path of the readiness endpoint under the service.
+   * @default "readiness"
+   * Terraform attribute `readiness_path`.
+   */
+  readonly readinessPath?: string;
+  /**
+   * URL of WorkZone's main page, where the update services are published. When not set, the provider's `url`.
+   * Terraform attribute `base_url`.
+   */
+  readonly baseUrl?: string;
+  /**
+   * Fail the plan (or the apply, when the service is read after a change) when the status is not `Healthy`, naming the parts that are not. Set it to false to read the status only, for a `check` block or a postcondition of your own.
+   * @default true
+   * Terraform attribute `fail_when_unhealthy`.
+   */
+  readonly failWhenUnhealthy?: boolean | cdktf.IResolvable;
+}
+
+/**
+ * Reads the readiness endpoint of a contact update module's service, `<base_url>/<service>/<readiness_path>` (WorkZone documents `<WorkZone main page>/CvrSubscriptionService/readiness`), and fails when the service or one of its parts is not `Healthy`, naming them; so a pipeline stops when the module that uses the credentials is not running. Sends no credentials (WorkZone's guide opens it in a browser).
+ *
+ * Generated from the schema of `workzone_update_service_health`.
+ */
+export class DataWorkzoneUpdateServiceHealth extends cdktf.TerraformDataSource {
+  public static readonly tfResourceType = 'workzone_update_service_health';
+
+  public constructor(scope: Construct, id: string, config: DataWorkzoneUpdateServiceHealthConfig) {
+    super(frameworkScope(scope, 'DataWorkzoneUpdateServiceHealth'), id, {
+      terraformResourceType: 'workzone_update_service_health',
+      terraformGeneratorMetadata: { providerName: 'workzone', providerVersion: '0.1.0', providerVersionConstraint: '0.1.0' },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      forEach: config.forEach,
+    });
+    this.config = config;
+  }
+
+  private readonly config: DataWorkzoneUpdateServiceHealthConfig;
+
+  /**
+   * Reference to `id`.
+   */
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+
+  /**
+   * Reference to `service`.
+   */
+  public get service() {
+    return this.getStringAttribute('service');
+  }
+
+  /**
+   * Reference to `readiness_path`.
+   */
+  public get readinessPath() {
+    return this.getStringAttribute('readiness_path');
+  }
+
+  /**
+   * Reference to `base_url`.
+   */
+  public get baseUrl() {
+    return this.getStringAttribute('base_url');
+  }
+
+  /**
+   * Reference to `fail_when_unhealthy`.
+   */
+  public get failWhenUnhealthy() {
+    return this.getBooleanAttribute('fail_when_unhealthy');
+  }
+
+  /**
+   * Reference to `status`.
+   */
+  public get status() {
+    return this.getStringAttribute('status');
+  }
+
+  /**
+   * Reference to `entries`.
+   */
+  public get entries() {
+    return this.interpolationForAttribute('entries');
+  }
+
+  /**
+   * Reference to `unhealthy`.
+   */
+  public get unhealthy() {
+    return this.interpolationForAttribute('unhealthy');
+  }
+
+  /**
+   * Reference to `total_duration`.
+   */
+  public get totalDuration() {
+    return this.getStringAttribute('total_duration');
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      service: cdktf.stringToTerraform(this.config.service),
+      readiness_path: cdktf.stringToTerraform(this.config.readinessPath),
+      base_url: cdktf.stringToTerraform(this.config.baseUrl),
+      fail_when_unhealthy: cdktf.booleanToTerraform(this.config.failWhenUnhealthy),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      service: { value: cdktf.stringToHclTerraform(this.config.service), isBlock: false, type: 'simple', storageClassType: 'string' },
+      readiness_path: { value: cdktf.stringToHclTerraform(this.config.readinessPath), isBlock: false, type: 'simple', storageClassType: 'string' },
+      base_url: { value: cdktf.stringToHclTerraform(this.config.baseUrl), isBlock: false, type: 'simple', storageClassType: 'string' },
+      fail_when_unhealthy: { value: cdktf.booleanToHclTerraform(this.config.failWhenUnhealthy), isBlock: false, type: 'simple', storageClassType: 'boolean' },
+    };
+    return Object.fromEntries(Object.entries(attrs).filter(([, a]) => a.value !== undefined));
+  }
+}

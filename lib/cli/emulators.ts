@@ -10,7 +10,7 @@ import { DataDirError, lockDataDir } from '../emulators/common/data-dir';
 import { DataFileError } from '../emulators/common/data-file';
 import { loadOrCreateCertificateAuthority } from '../emulators/common/tls';
 import { startKmdLogicEmulator } from '../emulators/kmdlogic';
-import { parseVariantFile, startWorkZoneEmulator, VARIANTS, VariantError, variantByName, type WorkZoneVariant } from '../emulators/workzone';
+import { HealthSwitchError, parseHealthSwitch, parseVariantFile, startWorkZoneEmulator, VARIANTS, VariantError, variantByName, type WorkZoneVariant } from '../emulators/workzone';
 
 export interface EmulatorsInfo {
   readonly workzone: {
@@ -34,7 +34,8 @@ export interface EmulatorsInfo {
 }
 
 export const EMULATORS_USAGE = `Usage: workzone-cpr emulators [--data DIR] [--workzone-port N] [--logic-port N] [--host H] [--tls]
-                             [--workzone-variant NAME[,NAME...] | FILE.json] [--json] [--log]
+                             [--workzone-variant NAME[,NAME...] | FILE.json] [--unhealthy SERVICE:PART[=STATUS]]...
+                             [--json] [--log]
 
 Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
   --data DIR          keep their data in DIR across restarts (default: in memory); one process at a time
@@ -46,6 +47,10 @@ Runs local emulators of WorkZone and KMD Logic until stopped (Ctrl-C).
   --workzone-variant  run a WorkZone that differs from docs/workzone-api.md on purpose, to try
                       \`workzone-cpr doctor\` and the provider settings against it: ${Object.keys(VARIANTS).join(', ')}
                       (several: a,b), or a JSON file with paths, rename, omit, forbidden, discovery
+  --unhealthy S:P     start with part P of update service S not Healthy in its readiness report
+                      (/<Service>/readiness): cpr or cvr, and self, OData or Logic; =Degraded for
+                      that status (default Unhealthy); repeatable. Switch at run time with
+                      PUT /_emulator/health {"service":"cvr","part":"Logic","status":"Unhealthy"}
   --json              print the URLs and seeded credentials as one JSON line
   --log               log one line per request to stderr (never secrets)`;
 
@@ -68,6 +73,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
       host: { type: 'string' },
       tls: { type: 'boolean', default: false },
       'workzone-variant': { type: 'string' },
+      unhealthy: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       log: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -83,6 +89,15 @@ export async function runEmulators(argv: string[]): Promise<void> {
     throw new UsageError(`--workzone-port and --logic-port are both ${ports.workzone}; each emulator needs its own port`);
   }
   const variant = values['workzone-variant'] === undefined ? undefined : workZoneVariant(values['workzone-variant']);
+  const unhealthy = values.unhealthy ?? [];
+  for (const spec of unhealthy) {
+    try {
+      parseHealthSwitch(spec);
+    } catch (err) {
+      if (err instanceof HealthSwitchError) throw new UsageError(`--unhealthy: ${err.message}`);
+      throw err;
+    }
+  }
   const dataDir = values.data;
   const host = values.host ?? '127.0.0.1';
   const log = values.log ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
@@ -102,7 +117,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
     https = values.tls ? withFlags(() => serverCertificate(dataDir, values.host), { dataDir }) : undefined;
     const tls = https?.tls;
     const workzone = await withFlagsAsync(
-      () => startWorkZoneEmulator({ tls, port: ports.workzone, host: values.host, dataDir: dataDir && join(dataDir, 'workzone'), log, variant }),
+      () => startWorkZoneEmulator({ tls, port: ports.workzone, host: values.host, dataDir: dataDir && join(dataDir, 'workzone'), log, variant, unhealthy }),
       { dataDir, port: ['--workzone-port', ports.workzone], host },
     );
     running.push(workzone);
@@ -133,6 +148,7 @@ export async function runEmulators(argv: string[]): Promise<void> {
     console.log(`WorkZone emulator   ${info.workzone.url}  (token URL ${info.workzone.tokenUrl})`);
     console.log(`  admin user        ${info.workzone.username}  password ${info.workzone.password}`);
     if (info.workzone.variant.name !== 'default') console.log(`  variant           ${info.workzone.variant.name}: ${info.workzone.variant.description}`);
+    if (unhealthy.length > 0) console.log(`  not Healthy       ${unhealthy.join(', ')} (update services' readiness)`);
     console.log(`KMD Logic emulator  ${info.kmdLogic.url}  (token URL ${info.kmdLogic.tokenUrl})`);
     console.log(`  client id         ${info.kmdLogic.clientId}  secret ${info.kmdLogic.clientSecret}`);
     console.log(`  subscription id   ${info.kmdLogic.subscriptionId}`);

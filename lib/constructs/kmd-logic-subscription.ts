@@ -1,75 +1,32 @@
-import { TerraformElement, TerraformProvider, TerraformVariable } from 'cdktf';
+import type { TerraformProvider, TerraformVariable } from 'cdktf';
 import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
-import { DataKmdlogicSubscription, KmdlogicProvider } from '../bindings/kmdlogic';
+import { DataKmdlogicSubscription } from '../bindings/kmdlogic';
 import { frameworkScope } from './framework';
-import { scanTemplate } from './hcl-template';
-import { defaultPrefix, snakeCase, terraformName } from './names';
-import { checkSecret } from './secret-expression';
-import { literalText, resolvedText, terraformTemplate } from './terraform-text';
+import { identifierValues, kmdLogicCommonChecks, knownAtPlan, verificationProvider } from './kmd-logic-identifiers';
+import { literalText, terraformTemplate } from './terraform-text';
 import type { KmdLogicSubscriptionProps } from './props.generated';
-import { attributeOf, propsSchema, withDefaults, type AttributeProp } from './props';
+import { propsSchema, withDefaults } from './props';
 import { KMD_LOGIC_SUBSCRIPTION_SPEC } from './specs';
-import { isToken, providerOf, validateProps } from './validation';
+import { TerraformCheck } from './terraform-check';
+import { CPR_UPDATE_MODULE } from './update-module';
+import { validateProps } from './validation';
 
 /** What a product id that matches no CPR configuration of the subscription does to the plan. */
 export type ProductIdCheck = 'error' | 'warning' | 'off';
 
 export type { KmdLogicSubscriptionProps } from './props.generated';
 
-const LITERAL_SECRET =
-  'a literal secret would be written into cdk.tf.json and version control; pass a token (a sensitive TerraformVariable, a value read from a vault) or leave it out to get a sensitive variable';
-
 const SPEC = KMD_LOGIC_SUBSCRIPTION_SPEC;
-
-/** The identifiers, each with the variable made when it is not given: its name after the prefix, and its label. */
-const IDENTIFIERS = [
-  { prop: 'clientId', variable: 'client_id', label: 'KMD Logic Client ID' },
-  { prop: 'clientSecret', variable: 'client_secret', label: 'KMD Logic Client Secret' },
-  { prop: 'subscriptionId', variable: 'subscription_id', label: 'KMD Logic Subscription ID' },
-  { prop: 'productId', variable: 'product_id', label: 'KMD Logic Product ID' },
-] as const;
 
 const kmdLogicPropsSchema = (scope: IConstruct) =>
   propsSchema<KmdLogicSubscriptionProps>(SPEC, {
-    clientSecret: z
-      .custom<string>((v) => typeof v === 'string', { message: LITERAL_SECRET })
-      .superRefine((secret, ctx) => checkSecret(scope, 'KmdLogicSubscription', secret, ctx, LITERAL_SECRET)),
-    variablePrefix: terraformName('variable'),
-    verify: z.boolean(),
+    ...kmdLogicCommonChecks(scope, 'KmdLogicSubscription'),
     productIdCheck: z.enum(['error', 'warning', 'off']),
-    provider: providerOf('kmdlogic'),
   }).refine((p) => p.verify !== false || (p.productIdCheck === undefined && p.provider === undefined), {
     message: 'productIdCheck and provider only apply when verifying; remove them or remove verify: false',
     path: ['verify'],
   });
-
-/** A `check` block (cdktf has no class for it): its assertions warn and never stop a plan. */
-class TerraformCheck extends TerraformElement {
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly asserts: { condition: string; error_message: string }[],
-  ) {
-    super(scope, id);
-  }
-
-  toTerraform(): Record<string, unknown> {
-    return { check: { [this.friendlyUniqueId]: { assert: this.asserts } } };
-  }
-}
-
-/** True when the value is literal text or interpolates variables only: terraform knows it at plan time. */
-function knownAtPlan(scope: Construct, value: string): boolean {
-  if (!isToken(value)) return true;
-  const text = resolvedText(scope, value);
-  if (text === undefined) return false;
-  try {
-    return scanTemplate(text).parts.every((part) => part.kind === 'literal' || (part.kind === 'interpolation' && /^var\.[A-Za-z0-9_-]+$/.test(part.expression)));
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The four KMD Logic identifiers of the CPR update set-up. They are issued in the Logic console (there is
@@ -92,36 +49,17 @@ export class KmdLogicSubscription extends Construct {
   constructor(scope: Construct, id: string, props: KmdLogicSubscriptionProps = {}) {
     super(frameworkScope(scope, 'KmdLogicSubscription'), id);
     const valid = withDefaults(SPEC, validateProps(this, 'KmdLogicSubscription', kmdLogicPropsSchema(this), props, ['clientSecret']), ['productIdCheck']);
-    const variables: Record<string, TerraformVariable> = {};
-    /** A variable for an identifier not given, checked by terraform with the rules its prop follows. */
-    const fromVariable = ({ prop, variable: identifier, label }: (typeof IDENTIFIERS)[number]): string => {
-      const prefix = valid.variablePrefix ?? defaultPrefix(this, 'KmdLogicSubscription', 'variablePrefix', 'variable');
-      const name = `${prefix}_${identifier}`;
-      const attribute = attributeOf(SPEC.props[prop] as AttributeProp);
-      const checks = (attribute.rules ?? []).flatMap((rule) => (rule.terraform ? [rule.terraform] : []));
-      const variable = new TerraformVariable(this, identifier, {
-        type: 'string',
-        nullable: false,
-        sensitive: attribute.sensitive === true,
-        description: `${label} (from the KMD Logic console)${attribute.sensitive ? '' : ', a GUID'}`,
-        validation: checks.length === 0 ? undefined : checks.map((check) => ({ condition: `\${${check.condition(`var.${name}`)}}`, errorMessage: `${label} ${check.message}.` })),
-      });
-      variable.overrideLogicalId(name);
-      variables[identifier] = variable;
-      return variable.stringValue;
-    };
-    const [clientId, clientSecret, subscriptionId, productId] = IDENTIFIERS.map((identifier) => valid[identifier.prop] ?? fromVariable(identifier));
-    this.clientId = clientId;
-    this.clientSecret = clientSecret;
-    this.subscriptionId = subscriptionId;
-    this.productId = productId;
+    // The CPR update module's KMD Logic identifiers (update-module.ts): given, or from variables.
+    const { values, variables } = identifierValues(this, 'KmdLogicSubscription', SPEC, CPR_UPDATE_MODULE, valid);
+    this.clientId = values.clientId;
+    this.clientSecret = values.clientSecret;
+    this.subscriptionId = values.subscriptionId;
+    this.productId = values.productId;
     this.variables = variables;
 
     const identifiers = [this.clientId, this.clientSecret, this.subscriptionId, this.productId];
     if (valid.verify ?? identifiers.every((v) => knownAtPlan(this, v))) {
-      this.provider =
-        valid.provider ??
-        new KmdlogicProvider(this, 'Provider', { alias: providerAlias(this.node.path), clientId: literalText(this.clientId), clientSecret: this.clientSecret });
+      this.provider = verificationProvider(this, valid.provider, { clientId: this.clientId, clientSecret: this.clientSecret });
       this.verification = this.verify(this.provider, valid.productIdCheck);
     }
   }
@@ -156,10 +94,4 @@ export class KmdLogicSubscription extends Construct {
     }
     return lookup;
   }
-}
-
-/** The construct path in snake case, as a valid alias (a name may not start with a digit). */
-function providerAlias(path: string): string {
-  const name = snakeCase(path);
-  return /^[a-zA-Z_]/.test(name) ? name : `_${name}`;
 }

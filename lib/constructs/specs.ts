@@ -7,7 +7,7 @@ import { kmdlogicSchema } from '../schemas/kmdlogic';
 import { camelCase } from '../schemas/names';
 import { workzoneSchema } from '../schemas/workzone';
 import { attributeProps, type AttributeProp, type ConstructSpec, type PropSpec } from './props';
-import { CPR_UPDATE_MODULE, type UpdateModule } from './update-module';
+import { CPR_UPDATE_MODULE, CVR_UPDATE_MODULE, FIRST_OAUTH_ONLY_VERSION, LAST_KMD_LOGIC_VERSION, type UpdateModule } from './update-module';
 
 /**
  * Props named otherwise than the camelCase of the attribute they are checked like, and why. A test holds
@@ -16,9 +16,17 @@ import { CPR_UPDATE_MODULE, type UpdateModule } from './update-module';
 export const PROP_NAME_EXCEPTIONS: { readonly [constructProp: string]: string } = {
   'KmdLogicSubscription.productId':
     'checked like configuration_id of kmdlogic_cpr_configuration: "Product ID" is what the CPR update module calls it, most likely the id of the CPR configuration',
+  'KmdLogicCvrSubscription.cvrConfigurationId':
+    'checked like configuration_id of kmdlogic_cpr_configuration: a KMD Logic configuration id (a GUID) as the CPR one, of the CVR API, which the kmdlogic provider does not speak',
 };
 
 const SECRET_BY_CLIENT_SECRET = 'set through the clientSecret prop, a ClientSecret';
+
+/** The client id prop's description, with the label of the identifier in the module's configuration. */
+function clientIdDescription(module: UpdateModule): string {
+  const label = module.outputs.find((o) => o.oauthClientField === 'clientId')?.label;
+  return `Client ID ("${label}"). No spaces or other whitespace, at most 200 characters; every other character (\`$\`, \`%\`, braces, quotes, non-ASCII) reaches WorkZone as written. One client id per workzone provider configuration: a second construct with the same one is refused. Changing it replaces the client.`;
+}
 
 export const WORKZONE_OAUTH_CLIENT_SPEC: ConstructSpec = {
   construct: 'WorkZoneOAuthClient',
@@ -28,10 +36,9 @@ export const WORKZONE_OAUTH_CLIENT_SPEC: ConstructSpec = {
     ...attributeProps(workzoneSchema.resources.workzone_oauth_client, {
       except: { client_secret: SECRET_BY_CLIENT_SECRET, client_secret_wo: SECRET_BY_CLIENT_SECRET, client_secret_wo_version: SECRET_BY_CLIENT_SECRET },
       descriptions: {
-        client_id:
-          'Client ID ("Contact update - CPR, Client ID"). No spaces or other whitespace, at most 200 characters; every other character (`$`, `%`, braces, quotes, non-ASCII) reaches WorkZone as written. One client id per workzone provider configuration: a second construct with the same one is refused. Changing it replaces the client.',
+        client_id: clientIdDescription(CPR_UPDATE_MODULE),
         client_name: 'Display name; any text (not only whitespace), at most 200 characters, reaching WorkZone as written.',
-        grant_type: 'Grant type code. The CPR update module needs client credentials: anything else is an error.',
+        grant_type: 'Grant type code. The contact update modules (CPR, CVR) need client credentials: anything else is an error.',
       },
     }),
     clientSecret: {
@@ -61,63 +68,100 @@ export function withModuleDefaults(props: ConstructSpec['props'], module: Update
     if (prop?.attribute.name !== attribute) throw new Error(`${module.name}: no prop sets ${attribute}`);
     out[camelCase(attribute)] = { ...prop, default: value };
   }
+  // The module's words: the label of its client id, and its user's name.
+  out.clientId = { ...(props.clientId as AttributeProp), description: clientIdDescription(module) };
+  out.user = { ...(out.user as AttributeProp), description: `Initials of the WorkZone user the client acts as (\`${module.client.user}\` is "${module.userName}").` };
   return out;
 }
 
-export const CPR_UPDATE_SETUP_SPEC: ConstructSpec = {
-  construct: 'CprUpdateSetup',
-  description:
-    'The whole CPR update set-up for one WorkZone environment: the OAuth client of the CPR update module, its secret, and the KMD Logic identifiers, with the six identifiers as Terraform outputs. All `WorkZoneOAuthClient` props, plus `kmdLogic` and `outputPrefix`.',
-  base: WORKZONE_OAUTH_CLIENT_SPEC,
-  props: {
-    ...withModuleDefaults(WORKZONE_OAUTH_CLIENT_SPEC.props, CPR_UPDATE_MODULE),
+/** The props of a set-up besides its OAuth client's, with the module's words (`kmdLogic`'s type and construct). */
+function setupProps(module: UpdateModule): { [prop: string]: PropSpec } {
+  const logic = module.kmdLogicConstruct;
+  return {
+    ...withModuleDefaults(WORKZONE_OAUTH_CLIENT_SPEC.props, module),
     kmdLogic: {
-      type: 'KmdLogicSubscription',
-      defaultDoc: '- a new KmdLogicSubscription whose identifiers come from Terraform variables `<outputPrefix>_kmd_logic_*`',
-      description: 'The KMD Logic identifiers. Pass a KmdLogicSubscription to give literal values or tokens, or to share one subscription between several set-ups.',
+      type: `${logic} | false`,
+      defaultDoc: `- a new ${logic} whose identifiers come from Terraform variables \`<outputPrefix>_kmd_logic_*\``,
+      description: `The KMD Logic identifiers (WorkZone up to ${LAST_KMD_LOGIC_VERSION}). Pass a ${logic} to give literal values or tokens, or to share one subscription between several set-ups. \`false\` for WorkZone ${FIRST_OAUTH_ONLY_VERSION} and later, whose ${module.name} takes the two OAuth identifiers only: no KMD Logic part and no KMD Logic outputs.`,
     },
     outputPrefix: {
       type: 'string',
-      defaultDoc: '- the construct path in snake case, e.g. `cpr_update`',
+      defaultDoc: `- the construct path in snake case, e.g. \`${module.id}_update\``,
       description: 'Prefix of the output names, unique in the stack. Output names are `<outputPrefix>_<identifier>`.',
     },
-  },
-  imports: { './client-secret': ['ClientSecret'], './kmd-logic-subscription': ['KmdLogicSubscription'] },
+    healthCheck: {
+      type: 'boolean | UpdateServiceHealthCheck',
+      default: false,
+      description: `Read the readiness of the module's service (data source \`workzone_update_service_health\`, \`<main page>/${module.service}/readiness\`) after the OAuth client is in place, so that the plan or apply fails while the module is not Healthy. Leave it off until the module's service is deployed. \`true\` for the defaults, or an object to set \`service\`, \`readinessPath\`, \`baseUrl\` or \`onUnhealthy\` ("error" or "warning").`,
+    },
+  };
+}
+
+const SETUP_IMPORTS = { './client-secret': ['ClientSecret'], './update-setup': ['UpdateServiceHealthCheck'] };
+
+export const CPR_UPDATE_SETUP_SPEC: ConstructSpec = {
+  construct: 'CprUpdateSetup',
+  description: `The whole CPR update set-up for one WorkZone environment: the OAuth client of the CPR update module, its secret, and (WorkZone up to ${LAST_KMD_LOGIC_VERSION}) the KMD Logic identifiers, with the identifiers as Terraform outputs: six, or two with \`kmdLogic: false\`. All \`WorkZoneOAuthClient\` props, plus \`kmdLogic\`, \`outputPrefix\` and \`healthCheck\`.`,
+  base: WORKZONE_OAUTH_CLIENT_SPEC,
+  props: setupProps(CPR_UPDATE_MODULE),
+  imports: { ...SETUP_IMPORTS, './kmd-logic-subscription': ['KmdLogicSubscription'] },
+};
+
+export const CVR_UPDATE_SETUP_SPEC: ConstructSpec = {
+  construct: 'CvrUpdateSetup',
+  description: `The whole CVR update set-up for one WorkZone environment, as \`CprUpdateSetup\` is for CPR: the OAuth client of the CVR update module (user \`CVRBATCHUSER\`), its secret, and (WorkZone up to ${LAST_KMD_LOGIC_VERSION}) the five KMD Logic identifiers, with the identifiers as Terraform outputs: seven, or two with \`kmdLogic: false\`.`,
+  base: WORKZONE_OAUTH_CLIENT_SPEC,
+  props: setupProps(CVR_UPDATE_MODULE),
+  imports: { ...SETUP_IMPORTS, './kmd-logic-cvr-subscription': ['KmdLogicCvrSubscription'] },
 };
 
 const logic = kmdlogicSchema;
+
+/** The props both KMD Logic constructs have. */
+const KMD_LOGIC_CREDENTIAL_PROPS: { readonly [prop: string]: PropSpec } = {
+  clientId: {
+    attribute: { block: logic.provider, name: 'client_id' },
+    defaultDoc: '- Terraform variable `<variablePrefix>_client_id`',
+    description: 'KMD Logic Client ID (a GUID), from the client credential in the Logic console.',
+  },
+  clientSecret: {
+    attribute: { block: logic.provider, name: 'client_secret' },
+    defaultDoc: '- sensitive Terraform variable `<variablePrefix>_client_secret`',
+    description:
+      'KMD Logic Client Secret. Pass a token that references a variable or other source (a sensitive variable, a vault reference), never a literal; judged like ClientSecret.fromToken.',
+  },
+  subscriptionId: {
+    attribute: { block: logic.dataSources.kmdlogic_subscription, name: 'subscription_id' },
+    defaultDoc: '- Terraform variable `<variablePrefix>_subscription_id`',
+    description: 'KMD Logic Subscription ID (a GUID).',
+  },
+};
+
+const KMD_LOGIC_VARIABLE_PREFIX: PropSpec = {
+  type: 'string',
+  defaultDoc: '- the construct path in snake case, e.g. `prod_kmd_logic`',
+  description: 'Prefix of the Terraform variables created for identifiers not given.',
+};
+
+const KMD_LOGIC_PROVIDER: PropSpec = {
+  type: 'TerraformProvider',
+  defaultDoc:
+    "- an aliased `kmdlogic` provider of its own, with this construct's client id and secret (URLs from KMDLOGIC_* env vars or the real Logic endpoints)",
+  description: 'The kmdlogic provider configuration used to verify.',
+};
 
 export const KMD_LOGIC_SUBSCRIPTION_SPEC: ConstructSpec = {
   construct: 'KmdLogicSubscription',
   description:
     'The four KMD Logic identifiers of the CPR update set-up, issued in the Logic console (there is no API to create them). Literal values are checked as GUIDs, tokens pass through, and identifiers not given come from Terraform variables (the secret one sensitive), which check them too.',
   props: {
-    clientId: {
-      attribute: { block: logic.provider, name: 'client_id' },
-      defaultDoc: '- Terraform variable `<variablePrefix>_client_id`',
-      description: 'KMD Logic Client ID (a GUID), from the client credential in the Logic console.',
-    },
-    clientSecret: {
-      attribute: { block: logic.provider, name: 'client_secret' },
-      defaultDoc: '- sensitive Terraform variable `<variablePrefix>_client_secret`',
-      description:
-        'KMD Logic Client Secret. Pass a token that references a variable or other source (a sensitive variable, a vault reference), never a literal; judged like ClientSecret.fromToken.',
-    },
-    subscriptionId: {
-      attribute: { block: logic.dataSources.kmdlogic_subscription, name: 'subscription_id' },
-      defaultDoc: '- Terraform variable `<variablePrefix>_subscription_id`',
-      description: 'KMD Logic Subscription ID (a GUID).',
-    },
+    ...KMD_LOGIC_CREDENTIAL_PROPS,
     productId: {
       attribute: { block: logic.dataSources.kmdlogic_cpr_configuration, name: 'configuration_id' },
       defaultDoc: '- Terraform variable `<variablePrefix>_product_id`',
       description: 'KMD Logic Product ID (a GUID; most likely the id of the CPR configuration).',
     },
-    variablePrefix: {
-      type: 'string',
-      defaultDoc: '- the construct path in snake case, e.g. `prod_kmd_logic`',
-      description: 'Prefix of the Terraform variables created for identifiers not given.',
-    },
+    variablePrefix: KMD_LOGIC_VARIABLE_PREFIX,
     verify: {
       type: 'boolean',
       defaultDoc: '- true when every identifier is a literal or a Terraform variable (known at plan time); false when one comes from a resource or other expression',
@@ -130,14 +174,40 @@ export const KMD_LOGIC_SUBSCRIPTION_SPEC: ConstructSpec = {
       description:
         'What a product id that matches no CPR configuration of the subscription does: "error" fails the plan, "warning" reports it (a Terraform `check` block) and goes on, "off" does not check. "Product ID" is not publicly defined: relax this if yours is not a CPR configuration id.',
     },
-    provider: {
-      type: 'TerraformProvider',
-      defaultDoc:
-        "- an aliased `kmdlogic` provider of its own, with this construct's client id and secret (URLs from KMDLOGIC_* env vars or the real Logic endpoints)",
-      description: 'The kmdlogic provider configuration used to verify.',
-    },
+    provider: KMD_LOGIC_PROVIDER,
   },
   imports: { './kmd-logic-subscription': ['ProductIdCheck'] },
+};
+
+export const KMD_LOGIC_CVR_SUBSCRIPTION_SPEC: ConstructSpec = {
+  construct: 'KmdLogicCvrSubscription',
+  description:
+    'The five KMD Logic identifiers of the CVR update set-up (WorkZone up to 2024.2), issued in the Logic console. Literal values are checked (GUIDs, a scope that is not blank), tokens pass through, and identifiers not given come from Terraform variables (the secret one sensitive).',
+  props: {
+    ...KMD_LOGIC_CREDENTIAL_PROPS,
+    scope: {
+      attribute: { block: logic.provider, name: 'scope' },
+      defaultDoc: '- Terraform variable `<variablePrefix>_scope`',
+      description: 'KMD Logic Scope: the scope shown with the client credential in the Logic console, which a token is requested for.',
+    },
+    cvrConfigurationId: {
+      attribute: { block: logic.dataSources.kmdlogic_cpr_configuration, name: 'configuration_id' },
+      defaultDoc: '- Terraform variable `<variablePrefix>_cvr_configuration_id`',
+      description: "KMD Logic CVR Configuration ID (a GUID): the subscription's CVR configuration, the one with the Datafordeler connection.",
+    },
+    variablePrefix: KMD_LOGIC_VARIABLE_PREFIX,
+    verify: {
+      type: 'boolean',
+      defaultDoc: '- true when the client id, secret and scope are literals or Terraform variables (known at plan time); false when one comes from a resource or other expression',
+      description:
+        'Check the credential at plan time (data source `kmdlogic_client_credential`): a client id, secret or scope that gets no token from KMD Logic fails the plan, before anything that depends on this construct is created. The subscription and the CVR configuration id are not checked: the kmdlogic provider speaks Logic\'s CPR API only.',
+    },
+    provider: {
+      ...KMD_LOGIC_PROVIDER,
+      defaultDoc:
+        "- an aliased `kmdlogic` provider of its own, with this construct's client id, secret and scope (URLs from KMDLOGIC_* env vars or the real Logic endpoints)",
+    } as PropSpec,
+  },
 };
 
 export const GENERATED_SECRET_SPEC: ConstructSpec = {
@@ -164,4 +234,11 @@ export const GENERATED_SECRET_SPEC: ConstructSpec = {
 };
 
 /** Every construct's props, in the order of docs/constructs.md. */
-export const CONSTRUCT_SPECS: readonly ConstructSpec[] = [CPR_UPDATE_SETUP_SPEC, WORKZONE_OAUTH_CLIENT_SPEC, KMD_LOGIC_SUBSCRIPTION_SPEC, GENERATED_SECRET_SPEC];
+export const CONSTRUCT_SPECS: readonly ConstructSpec[] = [
+  CPR_UPDATE_SETUP_SPEC,
+  CVR_UPDATE_SETUP_SPEC,
+  WORKZONE_OAUTH_CLIENT_SPEC,
+  KMD_LOGIC_SUBSCRIPTION_SPEC,
+  KMD_LOGIC_CVR_SUBSCRIPTION_SPEC,
+  GENERATED_SECRET_SPEC,
+];

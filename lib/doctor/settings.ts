@@ -6,7 +6,8 @@
  * acts as, and the KMD Logic subscription and product ids.
  */
 import { kmdlogicSchema } from '../schemas/kmdlogic';
-import { guid, noWhitespace } from '../schemas/rules';
+import { guid, noWhitespace, oneOf } from '../schemas/rules';
+import { UPDATE_MODULES } from '../constructs/update-module';
 import { CPR_BATCH_USER, workzoneSchema } from '../schemas/workzone';
 import type { AttributeSchema, Rule } from '../schemas/types';
 import type { KmdLogicClientOptions } from '../providers/kmdlogic/client';
@@ -43,7 +44,13 @@ interface Extra {
 /** Settings the doctor takes besides the provider attributes. */
 const EXTRA: Record<Service, Record<string, Extra>> = {
   workzone: {
-    user: { description: `Initials of the user the CPR update client acts as (default ${CPR_BATCH_USER}).`, env: [], rules: [noWhitespace], default: CPR_BATCH_USER },
+    user: { description: `Initials of the user the update client acts as (default: the module's, ${CPR_BATCH_USER} for CPR).`, env: [], rules: [noWhitespace] },
+    module: {
+      description: `The contact update module whose user to check and act as: ${UPDATE_MODULES.map((m) => `${m.id} (${m.client.user})`).join(' or ')}; --user overrides its user.`,
+      env: [],
+      rules: [oneOf(UPDATE_MODULES.map((m) => m.id))],
+      default: 'cpr',
+    },
   },
   kmdlogic: {
     subscription_id: { description: 'The KMD Logic subscription id, to check its CPR configurations.', env: ['KMDLOGIC_SUBSCRIPTION_ID'], rules: [guid] },
@@ -140,7 +147,7 @@ export function doctorSettings(flags: Readonly<Record<string, string | boolean |
     return { values, given };
   };
 
-  const wz = read('workzone').values;
+  const { values: wz, given: wzGiven } = read('workzone');
   for (const name of ['url', 'username', 'password'] as const) {
     if (typeof wz[name] !== 'string' || (wz[name] as string).trim() === '') {
       throw new DoctorUsageError(`Missing WorkZone setting ${whereToSet('workzone', name)}: the doctor needs the provider's ${name}`);
@@ -160,7 +167,8 @@ export function doctorSettings(flags: Readonly<Record<string, string | boolean |
     insecureSkipVerify: wz.insecure_skip_verify === true,
     requestTimeoutSeconds: num(wz.request_timeout_seconds),
     retryMaxSeconds: num(wz.retry_max_seconds),
-    user: (wz.user as string) ?? CPR_BATCH_USER,
+    // The module's batch user, unless --user names another.
+    user: wzGiven.has('user') ? (wz.user as string) : (UPDATE_MODULES.find((m) => m.id === wz.module)?.client.user ?? CPR_BATCH_USER),
   };
 
   const logic = read('kmdlogic');

@@ -66,6 +66,11 @@ export interface HttpRequest {
   readonly retrySafe?: boolean;
   /** Stops further attempts and backoff waits (an attempt in flight finishes). */
   readonly signal?: AbortSignal;
+  /**
+   * Statuses that are this request's answer, returned at once and never retried, such as the 503 of a
+   * health endpoint that reports Unhealthy. @default - none: 429 and 5xx are retried as described above
+   */
+  readonly answers?: readonly number[];
 }
 
 export interface HttpResponse {
@@ -232,7 +237,7 @@ export class HttpClient {
           this.reachability.answered(url.origin);
           status = response.status;
           this.options.log?.debug('http response', { method, url: shown, status, attempt, elapsedMs: elapsed });
-          const retryable = status === 429 || (status >= 500 && status !== 501);
+          const retryable = (status === 429 || (status >= 500 && status !== 501)) && !req.answers?.includes(status);
           // 429: the server refused before processing, so even a POST may be repeated.
           if (!retryable || (!repeatable && status !== 429)) {
             if (retryable) throw fail(`got HTTP ${status} ${statusText(status)} and was not retried: the request is not safe to repeat; check whether it took effect`, 'outcome-unknown', attempt, status, undefined, response);

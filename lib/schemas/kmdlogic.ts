@@ -102,6 +102,15 @@ export const kmdlogicSchema = {
     },
   },
   dataSources: {
+    kmdlogic_client_credential: {
+      version: 0,
+      description:
+        "Proves that the provider's client credential gets a token for its `scope`, and nothing more: for KMD Logic identifiers that no call of this provider can check otherwise, such as those of the CVR update module (this provider speaks Logic's CPR API only).",
+      attributes: {
+        id: { type: 'string', computed: true, description: "The client id of the provider's credential." },
+        scope: { type: 'string', computed: true, description: 'The scope the token was issued for: the provider\'s `scope`.' },
+      },
+    },
     kmdlogic_subscription: {
       version: 0,
       description:

@@ -8,6 +8,8 @@ export const CPR_GRANT_TYPE = 'CLNTCRED';
 /** WorkZone's CPR batch user ("Captia CPR batch afvikler"). */
 export const CPR_BATCH_USER = 'CPRBATCHUSER';
 export const DEFAULT_CLIENT_NAME = 'Contact update - CPR';
+/** The readiness endpoint under an update service (`<main page>/CvrSubscriptionService/readiness`). */
+export const DEFAULT_READINESS_PATH = 'readiness';
 /** Shortest client secret accepted when supplied. */
 export const MIN_CLIENT_SECRET_LENGTH = 16;
 /**
@@ -179,6 +181,48 @@ export const workzoneSchema = {
         },
         name: { type: 'string', computed: true, description: "The user's full name." },
         active: { type: 'bool', computed: true, description: 'Whether the user is active.' },
+      },
+    },
+    workzone_update_service_health: {
+      version: 0,
+      description:
+        "Reads the readiness endpoint of a contact update module's service, `<base_url>/<service>/<readiness_path>` (WorkZone documents `<WorkZone main page>/CvrSubscriptionService/readiness`), and fails when the service or one of its parts is not `Healthy`, naming them; so a pipeline stops when the module that uses the credentials is not running. Sends no credentials (WorkZone's guide opens it in a browser).",
+      attributes: {
+        id: { type: 'string', computed: true, description: 'The URL read.' },
+        service: {
+          type: 'string',
+          required: true,
+          rules: [noWhitespace],
+          description: 'Path of the service under the main page, such as `CvrSubscriptionService` (CVR update) or `CprSubscriptionService` (CPR update).',
+        },
+        readiness_path: {
+          type: 'string',
+          optional: true,
+          default: DEFAULT_READINESS_PATH,
+          rules: [noWhitespace],
+          description: 'Path of the readiness endpoint under the service.',
+        },
+        base_url: {
+          type: 'string',
+          optional: true,
+          rules: [httpUrl('https://workzone.example.dk')],
+          description: "URL of WorkZone's main page, where the update services are published. When not set, the provider's `url`.",
+        },
+        fail_when_unhealthy: {
+          type: 'bool',
+          optional: true,
+          default: true,
+          description:
+            'Fail the plan (or the apply, when the service is read after a change) when the status is not `Healthy`, naming the parts that are not. Set it to false to read the status only, for a `check` block or a postcondition of your own.',
+        },
+        status: { type: 'string', computed: true, description: 'Status of the whole service: `Healthy`, `Degraded` or `Unhealthy`.' },
+        entries: {
+          type: ['map', 'string'],
+          computed: true,
+          description: 'Status of each part the service reports, such as `self`, `OData` and `Logic`.',
+        },
+        unhealthy: { type: ['list', 'string'], computed: true, description: 'The parts whose status is not `Healthy`, in the order reported.' },
+        total_duration: { type: 'string', computed: true, description: 'How long the service took to check itself, as it reports it (`00:00:02.28`).' },
       },
     },
   },

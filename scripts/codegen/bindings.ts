@@ -164,9 +164,11 @@ function renderClass(kind: Kind, schema: ProviderSchema, type: string, block: Bl
     }
     out += '    });\n';
   }
-  out += '    this.config = config;\n';
+  // Kept for synthesis; a block without inputs has nothing to synthesize from it.
+  const keepsConfig = inputs.length > 0 || kind === 'provider';
+  if (keepsConfig) out += '    this.config = config;\n';
   out += '  }\n\n';
-  out += `  private readonly config: ${configName};\n`;
+  if (keepsConfig) out += `  private readonly config: ${configName};\n`;
   if (kind === 'provider') {
     out += '  private _alias?: string;\n';
     out += '  public get alias(): string | undefined {\n    return this._alias;\n  }\n';
@@ -187,7 +189,9 @@ function renderClass(kind: Kind, schema: ProviderSchema, type: string, block: Bl
   if (kind === 'provider') out += '      alias: cdktf.stringToTerraform(this.alias),\n';
   out += '    };\n  }\n';
 
-  out += '\n  protected synthesizeHclAttributes(): { [name: string]: any } {\n    const attrs = {\n';
+  // A block without inputs: typed, so that the empty object filters as one with them.
+  const typed = inputs.length === 0 && kind !== 'provider' ? ': { [name: string]: { value: unknown } }' : '';
+  out += `\n  protected synthesizeHclAttributes(): { [name: string]: any } {\n    const attrs${typed} = {\n`;
   const hclAttr = (name: string, t: TypeInfo, value: string): string =>
     `      ${name}: { value: ${t.toHcl}(${value}), isBlock: false, type: '${t.hclType}', storageClassType: '${t.storageClass}' },\n`;
   for (const [name, a] of inputs) out += hclAttr(name, typeInfo(a.type), `this.config.${camel(name)}`);

@@ -4,7 +4,7 @@
  * write them) and the props reference (docs/constructs.md).
  */
 import { attributeOf, defaultOf, isAttributeProp, isRequired, type ConstructSpec, type PropSpec } from '../../lib/constructs/props';
-import type { UpdateModule } from '../../lib/constructs/update-module';
+import { FIRST_OAUTH_ONLY_VERSION, type UpdateModule } from '../../lib/constructs/update-module';
 import type { ProviderSchema } from '../../lib/schemas/types';
 import { REFERENCE_DIR, shortName } from './docs';
 
@@ -119,8 +119,9 @@ export function generateConstructDocs(specs: readonly ConstructSpec[], schemas: 
     }
     const module = modules[spec.construct];
     if (module !== undefined) {
-      out += `\nOutputs, named \`<outputPrefix>_<suffix>\`:\n\n| suffix | ${module.name} field | sensitive |\n|---|---|---|\n`;
-      for (const o of module.outputs) out += `| \`${o.suffix}\` | ${o.label} | ${o.sensitive ? 'yes' : 'no'} |\n`;
+      out += `\nOutputs, named \`<outputPrefix>_<suffix>\`; with \`kmdLogic: false\` (WorkZone ${FIRST_OAUTH_ONLY_VERSION} and later) those marked in the last column only:\n\n`;
+      out += `| suffix | ${module.name} field | sensitive | with \`kmdLogic: false\` |\n|---|---|---|---|\n`;
+      for (const o of module.outputs) out += `| \`${o.suffix}\` | ${o.label} | ${o.sensitive ? 'yes' : 'no'} | ${o.kmdLogicProp === undefined ? 'yes' : 'no'} |\n`;
     }
   }
   return out;

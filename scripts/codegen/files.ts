@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CONSTRUCT_SPECS } from '../../lib/constructs/specs';
-import { CPR_UPDATE_MODULE } from '../../lib/constructs/update-module';
+import { CPR_UPDATE_MODULE, CVR_UPDATE_MODULE } from '../../lib/constructs/update-module';
 import { kmdlogicSchema } from '../../lib/schemas/kmdlogic';
 import type { ProviderSchema } from '../../lib/schemas/types';
 import { workzoneSchema } from '../../lib/schemas/workzone';
@@ -36,7 +36,7 @@ export function generatedFiles(root = repoRoot): GeneratedFile[] {
   const files: GeneratedFile[] = providers.map(({ schema, module }) => ({ path: `lib/bindings/${schema.name}.ts`, text: generateBindings(schema, module) }));
   files.push({ path: PROTOCOL_MODULE, text: generateProtocol(readProtos(repoRoot)) });
   files.push({ path: PROPS_MODULE, text: generatePropsInterfaces(CONSTRUCT_SPECS) });
-  files.push({ path: CONSTRUCTS_DOC, text: generateConstructDocs(CONSTRUCT_SPECS, providers.map((p) => p.schema), { CprUpdateSetup: CPR_UPDATE_MODULE }) });
+  files.push({ path: CONSTRUCTS_DOC, text: generateConstructDocs(CONSTRUCT_SPECS, providers.map((p) => p.schema), { CprUpdateSetup: CPR_UPDATE_MODULE, CvrUpdateSetup: CVR_UPDATE_MODULE }) });
   for (const { schema, module } of providers) {
     const examples = examplesFor(schema).map((e) => ({ ...e, ...readExample(root, e) }));
     files.push(...generateDocs(schema, module, examples));

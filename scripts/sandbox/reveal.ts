@@ -1,11 +1,14 @@
-/** `npm run sandbox:reveal`: prints the six identifiers with the secrets, from the sandbox's state. */
+/** `npm run sandbox:reveal [-- --module cvr]`: prints a module's identifiers with the secrets, from the sandbox's state. */
 import { formatIdentifiers } from './identifiers';
-import { StepError, providersEnv, stackOutputs } from './sandbox';
+import { StepError, providersEnv, sandboxModule, stackOutputs } from './sandbox';
 
-providersEnv()
-  .then((env) => stackOutputs(env))
-  .then((outputs) => console.log(formatIdentifiers(outputs, true)))
-  .catch((error: unknown) => {
-    console.error(`sandbox:reveal failed: ${(error as Error).message}${error instanceof StepError ? `\n${error.hint}` : ''}`);
-    process.exitCode = 1;
-  });
+async function main(): Promise<void> {
+  const sandbox = sandboxModule(process.argv.slice(2));
+  const outputs = await stackOutputs(await providersEnv(), sandbox);
+  console.log(formatIdentifiers(outputs, true, sandbox));
+}
+
+main().catch((error: unknown) => {
+  console.error(`sandbox:reveal failed: ${(error as Error).message}${error instanceof StepError ? `\n${error.hint}` : ''}`);
+  process.exitCode = 1;
+});

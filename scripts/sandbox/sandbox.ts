@@ -5,18 +5,49 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { snakeCase } from '../../lib/constructs/names';
+import { UPDATE_MODULES, type UpdateModule } from '../../lib/constructs/update-module';
 import { installProviders } from '../../lib/providers/mirror';
+import { KMDLOGIC_SCOPE } from '../../lib/schemas/kmdlogic';
 import { terraformEnv } from '../../lib/providers/terraform-env';
 import type { EmulatorsInfo } from '../../lib/cli/emulators';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SANDBOX = join(ROOT, '.sandbox');
 export const DATA_DIR = join(SANDBOX, 'data');
-export const STACK = 'cpr-update';
-export const STACK_DIR = join(ROOT, 'cdktf.out', 'stacks', STACK);
-export const STATE_FILE = join(ROOT, `terraform.${STACK}.tfstate`);
 const CLI = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
+
+/** One module's sandbox: its stack in main.ts, that stack's directory and state, and its outputs' prefix. */
+export interface SandboxModule {
+  readonly module: UpdateModule;
+  /** `cpr-update`, `cvr-update`: the stacks of main.ts. */
+  readonly stack: string;
+  readonly stackDir: string;
+  readonly stateFile: string;
+  /** `cpr_update`: the default prefix of the set-up `CprUpdate` in main.ts. */
+  readonly outputPrefix: string;
+}
+
+export const SANDBOX_MODULES: readonly SandboxModule[] = UPDATE_MODULES.map((module) => {
+  const stack = `${module.id}-update`;
+  return { module, stack, stackDir: join(ROOT, 'cdktf.out', 'stacks', stack), stateFile: join(ROOT, `terraform.${stack}.tfstate`), outputPrefix: snakeCase(stack) };
+});
+
+/** The module of `--module cpr|cvr` (CPR when not given); anything else is a StepError saying what is known. */
+export function sandboxModule(argv: readonly string[]): SandboxModule {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: { module: { type: 'string', default: 'cpr' } }, strict: true }));
+  } catch (error) {
+    throw new StepError((error as Error).message, 'The sandbox takes one option: --module cpr (the default) or --module cvr, as in `npm start -- --module cvr`.');
+  }
+  const found = SANDBOX_MODULES.find((m) => m.module.id === values.module);
+  if (!found) throw new StepError(`unknown module ${JSON.stringify(values.module.slice(0, 40))}`, `Use --module ${SANDBOX_MODULES.map((m) => m.module.id).join(' or --module ')}.`);
+  return found;
+}
 
 /** A step that fails with what failed and what to do. */
 export class StepError extends Error {
@@ -119,8 +150,26 @@ export async function startEmulators(): Promise<RunningEmulators> {
   };
 }
 
-/** Provider settings and the four KMD Logic identifiers, from the emulators: what a pipeline sets. */
-export function deployEnv(base: NodeJS.ProcessEnv, info: EmulatorsInfo, secretSource: 'random' | 'workzone'): NodeJS.ProcessEnv {
+/**
+ * The KMD Logic identifiers of a module, by prop, from the emulators. The emulated Logic has no CVR API, so
+ * the CVR configuration id is a GUID of the sandbox's own, kept in .sandbox (nothing checks it).
+ */
+export function kmdLogicIdentifiers(info: EmulatorsInfo): Record<string, string> {
+  const file = join(SANDBOX, 'cvr-configuration-id');
+  if (!existsSync(file)) {
+    mkdirSync(SANDBOX, { recursive: true });
+    writeFileSync(file, randomUUID());
+  }
+  const { clientId, clientSecret, subscriptionId, productId } = info.kmdLogic;
+  return { clientId, clientSecret, subscriptionId, productId, scope: KMDLOGIC_SCOPE, cvrConfigurationId: readFileSync(file, 'utf8').trim() };
+}
+
+/** Provider settings and the module's KMD Logic identifiers (TF_VAR_*), from the emulators: what a pipeline sets. */
+export function deployEnv(base: NodeJS.ProcessEnv, info: EmulatorsInfo, secretSource: 'random' | 'workzone', sandbox: SandboxModule): NodeJS.ProcessEnv {
+  const identifiers = kmdLogicIdentifiers(info);
+  const variables = Object.fromEntries(
+    sandbox.module.outputs.flatMap((o) => (o.kmdLogicProp === undefined ? [] : [[`TF_VAR_${sandbox.outputPrefix}_${o.suffix}`, identifiers[o.kmdLogicProp]]])),
+  );
   return {
     ...base,
     WORKZONE_URL: info.workzone.url,
@@ -131,11 +180,10 @@ export function deployEnv(base: NodeJS.ProcessEnv, info: EmulatorsInfo, secretSo
     KMDLOGIC_CLIENT_SECRET: info.kmdLogic.clientSecret,
     KMDLOGIC_TOKEN_URL: info.kmdLogic.tokenUrl,
     KMDLOGIC_API_URL: info.kmdLogic.url,
-    TF_VAR_cpr_update_kmd_logic_client_id: info.kmdLogic.clientId,
-    TF_VAR_cpr_update_kmd_logic_client_secret: info.kmdLogic.clientSecret,
-    TF_VAR_cpr_update_kmd_logic_subscription_id: info.kmdLogic.subscriptionId,
-    TF_VAR_cpr_update_kmd_logic_product_id: info.kmdLogic.productId,
+    ...variables,
     CPR_CLIENT_SECRET_SOURCE: secretSource,
+    // The emulated WorkZone serves the update services' readiness: the set-ups check it (main.ts).
+    UPDATE_SERVICE_HEALTH_CHECK: 'on',
   };
 }
 
@@ -156,15 +204,16 @@ export async function randomProviderInstallable(env: NodeJS.ProcessEnv): Promise
   }
 }
 
-/** What the stack's local state holds (resources and outputs), to tell whether a deploy changed anything. */
-export function stateContent(): string {
-  if (!existsSync(STATE_FILE)) return '';
-  const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as {
-    resources?: { type: string; name: string; instances: { attributes: unknown }[] }[];
+/** What the stack's local state holds (managed resources and outputs), to tell whether a deploy changed anything. */
+export function stateContent(sandbox: SandboxModule): string {
+  if (!existsSync(sandbox.stateFile)) return '';
+  const state = JSON.parse(readFileSync(sandbox.stateFile, 'utf8')) as {
+    resources?: { mode: string; type: string; name: string; instances: { attributes: unknown }[] }[];
     outputs?: unknown;
   };
-  // Attributes only: terraform may reorder bookkeeping such as sensitive_attributes between runs.
-  const resources = (state.resources ?? []).map((r) => [r.type, r.name, r.instances.map((i) => i.attributes)]);
+  // Attributes only: terraform may reorder bookkeeping such as sensitive_attributes between runs. Data
+  // sources are read again on every run (the emulators' URLs change with their ports): not deployed things.
+  const resources = (state.resources ?? []).filter((r) => r.mode === 'managed').map((r) => [r.type, r.name, r.instances.map((i) => i.attributes)]);
   return JSON.stringify([resources, state.outputs]);
 }
 
@@ -172,14 +221,15 @@ export function stateContent(): string {
  * The sandbox always runs the providers just built; their hash changes with every code change, so a lock
  * file from an earlier build would refuse them. (Consumers of a released package keep theirs: it is stable.)
  */
-export function forgetProviderLock(): void {
-  rmSync(join(STACK_DIR, '.terraform.lock.hcl'), { force: true });
+export function forgetProviderLock(sandbox: SandboxModule): void {
+  rmSync(join(sandbox.stackDir, '.terraform.lock.hcl'), { force: true });
 }
 
 /** `terraform output -json` of the deployed stack: reads state only, needs no emulator. */
-export async function stackOutputs(env: NodeJS.ProcessEnv): Promise<Record<string, { value: string; sensitive: boolean }>> {
-  if (!existsSync(join(STACK_DIR, '.terraform'))) throw new StepError('the sandbox is not deployed', 'Run `npm start` first.');
-  const text = await run('terraform', ['output', '-json'], { cwd: STACK_DIR, env, quiet: true });
+export async function stackOutputs(env: NodeJS.ProcessEnv, sandbox: SandboxModule): Promise<Record<string, { value: string; sensitive: boolean }>> {
+  const start = sandbox.module.id === 'cpr' ? 'npm start' : `npm start -- --module ${sandbox.module.id}`;
+  if (!existsSync(join(sandbox.stackDir, '.terraform'))) throw new StepError(`the ${sandbox.module.id.toUpperCase()} sandbox is not deployed`, `Run \`${start}\` first.`);
+  const text = await run('terraform', ['output', '-json'], { cwd: sandbox.stackDir, env, quiet: true });
   return JSON.parse(text) as Record<string, { value: string; sensitive: boolean }>;
 }
 

@@ -88,6 +88,17 @@ const SETUPS: Record<string, Setup> = {
     env: workzoneEnv,
     check: async (w) => expect((await w.outputs()).cpr_batch_user_name.value).toBe('Captia CPR batch afvikler'),
   },
+  'examples/data-sources/workzone_update_service_health': {
+    env: workzoneEnv,
+    check: async (w) => {
+      expect((await w.outputs()).cvr_update_parts.value).toEqual({ self: 'Healthy', OData: 'Healthy', Logic: 'Healthy' });
+      expect(wz.data.getUser('CVRBATCHUSER')).toBeDefined();
+    },
+  },
+  'examples/data-sources/kmdlogic_client_credential': {
+    env: () => ({ ...logicUrls(), TF_VAR_client_id: logic.clientId, TF_VAR_client_secret: logic.clientSecret, TF_VAR_scope: logic.scope }),
+    check: async (w) => expect((await w.outputs()).checked_client_id.value).toBe(logic.clientId),
+  },
   'examples/data-sources/kmdlogic_subscription': {
     env: () => ({ ...logicEnv(), TF_VAR_subscription_id: logic.subscriptionId, TF_VAR_product_id: logic.productId }),
     check: async (w) => expect((await w.outputs()).configurations.value).toContainEqual(expect.objectContaining({ id: logic.productId, name: 'CPR update (seeded)' })),

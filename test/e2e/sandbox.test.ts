@@ -86,3 +86,23 @@ test('npm start deploys, proves and prints; again: no changes; reveal; destroy',
   expect(existsSync(join(copy, 'terraform.cpr-update.tfstate'))).toBe(false);
   expect(leftovers()).toEqual([]);
 });
+
+test('npm start -- --module cvr: the CVR update set-up, its seven identifiers, its service healthy; reveal and destroy', () => {
+  const cvr = npm('start', '--', '--module', 'cvr');
+  expect(cvr.code).toBe(0);
+  expect(cvr.out).toContain('Deploy main.ts with cdktf deploy (stack cvr-update)');
+  expect(cvr.out).toContain('WorkZone issued a token to "cvr-update" with its client secret.');
+  expect(cvr.out).toMatch(/The CVR update module's service: http:\/\/127\.0\.0\.1:\d+\/CvrSubscriptionService\/readiness reports Healthy \(Logic Healthy, OData Healthy, self Healthy\)\./);
+  for (const label of ['KMD Logic Scope', 'KMD Logic CVR Configuration ID', 'Contact update - CVR, Client ID', 'Contact update - CVR, Client Secret']) expect(cvr.out).toContain(label);
+  expect(cvr.out).toContain('npm run sandbox:reveal -- --module cvr');
+  const state = JSON.parse(readFileSync(join(copy, 'terraform.cvr-update.tfstate'), 'utf8'));
+  const secret: string = state.outputs.cvr_update_cvr_client_secret.value;
+  expect(cvr.out).not.toContain(secret);
+  expect(npm('run', 'sandbox:reveal', '--', '--module', 'cvr').out).toContain(secret);
+  expect(npm('start', '--', '--module', 'cvx').out).toContain('Use --module cpr or --module cvr.');
+
+  const destroy = npm('run', 'sandbox:destroy');
+  expect(destroy.code).toBe(0);
+  expect(existsSync(join(copy, 'terraform.cvr-update.tfstate'))).toBe(false);
+  expect(leftovers()).toEqual([]);
+});

@@ -54,6 +54,15 @@ describe('HttpClient against the WorkZone emulator', () => {
     expect(wz.faults.counters).toMatchObject({ requests: 3, errors: 2 });
   });
 
+  test('a status the request takes as its answer (a health endpoint\'s 503) is returned at once, not retried', async () => {
+    wz.faults.set({ errorRate: 1, errorStatus: 503 });
+    const res = await http.request({ method: 'GET', url: userUrl, headers: auth, answers: [503] });
+    expect([res.status, res.attempts]).toEqual([503, 1]);
+    // Other retryable statuses are still retried.
+    wz.faults.set({ errorRate: 1, errorStatus: 502, limit: 1 });
+    expect((await http.request({ method: 'GET', url: userUrl, headers: auth, answers: [503] })).attempts).toBe(2);
+  });
+
   test('gives up after the retry budget, saying what was tried, without credentials or query', async () => {
     wz.faults.set({ errorRate: 1, errorStatus: 502 });
     const client = new HttpClient({ ...fast, retryMaxMs: 400 });

@@ -13,11 +13,19 @@ const EXPECTED: Record<string, ExportKind> = {
   CprUpdateSetupProps: 'interface',
   CprUpdateIdentifiers: 'interface',
   CPR_UPDATE_OUTPUTS: 'const',
+  CvrUpdateSetup: 'class',
+  CvrUpdateSetupProps: 'interface',
+  CvrUpdateIdentifiers: 'interface',
+  CVR_UPDATE_OUTPUTS: 'const',
+  UpdateSetup: 'class',
+  UpdateServiceHealthCheck: 'interface',
   WorkZoneOAuthClient: 'class',
   WorkZoneOAuthClientProps: 'interface',
   KmdLogicSubscription: 'class',
   KmdLogicSubscriptionProps: 'interface',
   ProductIdCheck: 'type',
+  KmdLogicCvrSubscription: 'class',
+  KmdLogicCvrSubscriptionProps: 'interface',
   ClientSecret: 'class',
   ClientSecretSource: 'type',
   BoundClientSecret: 'interface',
@@ -34,8 +42,8 @@ const EXPECTED: Record<string, ExportKind> = {
 };
 
 const BINDINGS: Record<string, readonly string[]> = {
-  workzone: ['WorkzoneProvider', 'OauthClient', 'DataWorkzoneUser'],
-  kmdlogic: ['KmdlogicProvider', 'CprConfiguration', 'DataKmdlogicSubscription', 'DataKmdlogicCprConfiguration'],
+  workzone: ['WorkzoneProvider', 'OauthClient', 'DataWorkzoneUser', 'DataWorkzoneUpdateServiceHealth'],
+  kmdlogic: ['KmdlogicProvider', 'CprConfiguration', 'DataKmdlogicClientCredential', 'DataKmdlogicSubscription', 'DataKmdlogicCprConfiguration'],
 };
 
 /** Old binding names kept for one minor version (see CHANGELOG), value and type, with their config type. */

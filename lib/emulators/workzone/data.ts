@@ -66,6 +66,12 @@ export interface StoredUser {
 
 interface UsersDoc {
   users: Record<string, StoredUser>;
+  /**
+   * The seeded users this data has had (deleted ones included), so that a seed added in a later version
+   * reaches an existing data directory once, and a seeded user deleted on purpose stays deleted. Absent in
+   * files written before it existed: those had CPRBATCHUSER.
+   */
+  seeded?: string[];
 }
 
 // The shapes of the data files, checked when they are loaded.
@@ -78,13 +84,19 @@ const storedClientSchema = z.strictObject({
   Version: z.number().int().positive(),
 }) as unknown as z.ZodType<StoredClient>;
 const storedUserSchema: z.ZodType<StoredUser> = z.strictObject({ Id: z.string(), Initials: z.string().min(1), Name: z.string(), Active: z.boolean() });
-const usersDocSchema: z.ZodType<UsersDoc> = z.strictObject({ users: recordOf(storedUserSchema) }).superRefine((doc, ctx) => {
+const usersDocSchema: z.ZodType<UsersDoc> = z.strictObject({ users: recordOf(storedUserSchema), seeded: z.array(z.string()).optional() }).superRefine((doc, ctx) => {
   for (const [key, user] of Object.entries(doc.users)) {
     if (user.Initials !== key) ctx.addIssue({ code: 'custom', path: ['users', key], message: `the user's Initials are ${JSON.stringify(user.Initials)}, not ${JSON.stringify(key)}` });
   }
 });
 
-export const SEED_USERS: readonly StoredUser[] = [{ Id: '1001', Initials: 'CPRBATCHUSER', Name: 'Captia CPR batch afvikler', Active: true }];
+/** The batch users of the contact update modules, as WorkZone's guides name them: CPR update and CVR update. */
+export const SEED_USERS: readonly StoredUser[] = [
+  { Id: '1001', Initials: 'CPRBATCHUSER', Name: 'Captia CPR batch afvikler', Active: true },
+  { Id: '1002', Initials: 'CVRBATCHUSER', Name: 'Captia CVR batch afvikler', Active: true },
+];
+/** What a users file without `seeded` was seeded with. */
+const FIRST_SEEDS = ['CPRBATCHUSER'];
 
 /** IdentityServer's Sha256() secret hash. */
 export function hashSecret(secret: string): string {
@@ -123,9 +135,17 @@ export class WorkZoneData {
       dataDir,
       schema: usersDocSchema,
       holds: "the WorkZone emulator's users",
-      ifDeleted: `the emulator starts with its seeded user ${SEED_USERS.map((u) => u.Initials).join(', ')} only`,
-      initial: () => ({ users: Object.fromEntries(SEED_USERS.map((u) => [u.Initials, { ...u }])) }),
+      ifDeleted: `the emulator starts with its seeded users ${SEED_USERS.map((u) => u.Initials).join(', ')} only`,
+      initial: () => ({ users: Object.fromEntries(SEED_USERS.map((u) => [u.Initials, { ...u }])), seeded: SEED_USERS.map((u) => u.Initials) }),
     });
+    const seeded = this.usersStore.get().seeded ?? FIRST_SEEDS;
+    const missing = SEED_USERS.filter((u) => !seeded.includes(u.Initials));
+    if (missing.length > 0 || this.usersStore.get().seeded === undefined) {
+      this.usersStore.update((doc) => {
+        for (const user of missing) if (!own(doc.users, user.Initials)) setOwn(doc.users, user.Initials, { ...user });
+        doc.seeded = [...seeded, ...missing.map((u) => u.Initials)];
+      });
+    }
     // Clients are many and change often: a write appends one journal line (keyed-store.ts).
     this.clients = new KeyedStore<StoredClient>('oauth-clients', {
       dataDir,

@@ -12,6 +12,7 @@ import { FaultInjector, type FaultConfig } from '../common/faults';
 import { HttpError, oauthError, odataError, parseBasicAuth, parseJsonBody, sendEmpty, sendJson, startServer, type EmulatorRequest } from '../common/server';
 import { etagOf, generateSecret, WorkZoneData, type StoredClient, type StoredUser } from './data';
 import { clientView, CREATE_DEFAULTS, parseClientBody, parseKeySegment, requireForCreate } from './entity';
+import { UpdateServiceHealth, parseHealthSwitch } from './health';
 import { discoveryDocument, metadataDocument } from './metadata';
 import { ClientModel, DEFAULT_VARIANT, variantByName, type WorkZoneVariant } from './model';
 import { KNOWN_GRANT_TYPES, tokenEndpoint } from './token';
@@ -38,6 +39,11 @@ export interface WorkZoneEmulatorOptions {
   readonly variant?: string | WorkZoneVariant;
   /** One line per request (method, path, status, duration; never secrets). @default - silent */
   readonly log?: (line: string) => void;
+  /**
+   * Parts of the update services' readiness reports that start not Healthy: `cvr:Logic`, `cpr:OData=Degraded`
+   * (health.ts). @default - every part of every service Healthy
+   */
+  readonly unhealthy?: readonly string[];
 }
 
 export interface WorkZoneEmulator {
@@ -55,6 +61,8 @@ export interface WorkZoneEmulator {
   readonly faults: FaultInjector;
   /** Direct access to the data, bypassing HTTP: simulate changes made in WorkZone by hand. */
   readonly data: WorkZoneData;
+  /** The update services' health reports (`/<Service>/readiness`): switch parts at run time (also over HTTP: PUT /_emulator/health). */
+  readonly health: UpdateServiceHealth;
   close(): Promise<void>;
 }
 
@@ -114,6 +122,11 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
   // Hashed once: every OData request checks them.
   const adminDigests = { user: digest(username), password: digest(password) };
   const faults = new FaultInjector(options.faults);
+  const health = new UpdateServiceHealth();
+  for (const spec of options.unhealthy ?? []) {
+    const { service, part, status } = parseHealthSwitch(spec);
+    health.set(service, part, status);
+  }
   let base = '';
 
   const handler = (req: EmulatorRequest, res: ServerResponse) => {
@@ -126,6 +139,8 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
       checkAdmin(req, adminDigests);
       return odata(req, res);
     }
+    // The update services are published under the main page, beside the OData root.
+    if (health.handle(req, res)) return;
     // Outside the OData root a web server answers with a plain 404, not an OData error (as IIS would).
     res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': 9 });
     res.end('Not Found');
@@ -257,6 +272,7 @@ async function serve(username: string, password: string, data: WorkZoneData, opt
     password,
     faults,
     data,
+    health,
     close: () => server.close(),
   };
 }

@@ -94,6 +94,12 @@ export class KmdLogicClient {
     }
   }
 
+  /** The client credential and scope a token was just issued for (the token itself stays in the cache). */
+  async checkCredential(): Promise<{ readonly clientId: string; readonly scope: string }> {
+    await this.verifyCredentials();
+    return { clientId: this.o.clientId, scope: this.o.scope };
+  }
+
   /** All CPR configurations of a subscription. */
   async listConfigurations(subscriptionId: string): Promise<CprConfiguration[]> {
     guid('subscription_id', subscriptionId);

@@ -3,6 +3,7 @@ import { kmdlogicSchema } from '../../schemas/kmdlogic';
 import { httpSettings, requireKnown } from '../http-settings';
 import type { ProviderDefinition } from '../plugin/types';
 import { KmdLogicClient } from './client';
+import { clientCredentialDataSource } from './client-credential-data-source';
 import { cprConfigurationDataSource } from './cpr-configuration-data-source';
 import { cprConfigurationResource } from './cpr-configuration-resource';
 import { subscriptionDataSource } from './subscription-data-source';
@@ -41,6 +42,7 @@ export const kmdlogicProvider: ProviderDefinition<KmdLogicClient, typeof kmdlogi
     kmdlogic_cpr_configuration: cprConfigurationResource,
   },
   dataSources: {
+    kmdlogic_client_credential: clientCredentialDataSource,
     kmdlogic_subscription: subscriptionDataSource,
     kmdlogic_cpr_configuration: cprConfigurationDataSource,
   },

@@ -280,6 +280,30 @@ export class WorkZoneClient {
     throw new DiagnosticError(`Unexpected answer ${what}`, `${redactUrl(url)} answered HTTP ${res.status}; expected 200, or 400/401 with an OAuth error (RFC 6749 §5.2).`);
   }
 
+  /** `<baseUrl>/<service>/<path>`; `baseUrl` defaults to the provider's `url` (WorkZone's main page). */
+  updateServiceUrl(service: string, path: string, baseUrl?: string): string {
+    return joinUrl(joinUrl(baseUrl ?? this.settings.url, service), path);
+  }
+
+  /**
+   * What an update service's health endpoint answers (docs/workzone-api.md, "Update service health"): its
+   * HTTP status and body. 503 is an answer here (ASP.NET Core's health checks report Unhealthy with it), not
+   * a failure to retry. Sends no credentials: WorkZone's guide opens the endpoint in a browser.
+   */
+  async readHealth(url: string): Promise<{ readonly status: number; readonly text: string }> {
+    try {
+      const res = await this.http.request({ method: 'GET', url, headers: { Accept: 'application/json, text/plain' }, answers: [503] });
+      return { status: res.status, text: res.text() };
+    } catch (err) {
+      if (!(err instanceof HttpRequestError)) throw err;
+      throw new DiagnosticError(
+        `The update service at ${redactUrl(url)} did not answer`,
+        `${scrubSecrets(err.message, [this.settings.password, this.auth.slice(6)])}. Check base_url (or the provider's url) and service, and that the module's service is deployed and running.`,
+        ['base_url'],
+      );
+    }
+  }
+
   close(): void {
     this.http.close();
   }

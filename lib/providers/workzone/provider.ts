@@ -4,6 +4,7 @@ import { httpSettings, requireKnown } from '../http-settings';
 import type { ProviderDefinition } from '../plugin/types';
 import { WorkZoneClient, workZoneSettingsFromConfig } from './client';
 import { oauthClientResource } from './oauth-client';
+import { updateServiceHealthDataSource } from './update-service-health';
 import { userDataSource } from './user';
 
 export const workzoneProvider: ProviderDefinition<WorkZoneClient, typeof workzoneSchema> = {
@@ -17,5 +18,5 @@ export const workzoneProvider: ProviderDefinition<WorkZoneClient, typeof workzon
     return client;
   },
   resources: { workzone_oauth_client: oauthClientResource },
-  dataSources: { workzone_user: userDataSource },
+  dataSources: { workzone_user: userDataSource, workzone_update_service_health: updateServiceHealthDataSource },
 };

@@ -82,3 +82,30 @@ test('an unreachable token endpoint fails the configuration, naming token_url', 
   expect(error.summary).toBe('KMD Logic is unreachable (could not get an access token)');
   expect(error.detail).toContain('Check the provider setting token_url');
 });
+
+describe('data source kmdlogic_client_credential', () => {
+  const read = async (extra: Partial<Config>, fromEnv: Record<string, string>) => {
+    // With the credentials from the environment, configure does not ask for a token: the data source does.
+    const client = await kmdlogicProvider.configure(config(extra), context().ctx, fromEnv);
+    try {
+      return await kmdlogicProvider.dataSources.kmdlogic_client_credential.read({ config: {} as never, client }, context().ctx);
+    } finally {
+      client.close();
+    }
+  };
+  const env = { client_id: 'KMDLOGIC_CLIENT_ID', client_secret: 'KMDLOGIC_CLIENT_SECRET' };
+
+  test('a token for the credential and scope: the client id and the scope, never the token', async () => {
+    const before = e.stats().tokensIssued;
+    expect(await read({}, env)).toEqual({ id: e.clientId, scope: e.scope });
+    expect(e.stats().tokensIssued - before).toBe(1);
+  });
+
+  test('a scope the token server does not grant, or a wrong secret, fails the read', async () => {
+    const scope = await read({ scope: 'https://example.invalid/other/.default' }, env).catch((x: unknown) => x);
+    expect(scope).toBeInstanceOf(KmdLogicError);
+    expect(String((scope as KmdLogicError).summary)).toMatch(/scope|token/i);
+    const secret = await read({ client_secret: 'Wrong-Secret-123' }, env).catch((x: unknown) => x);
+    expect((secret as KmdLogicError).kind).toBe('credentials');
+  });
+});
