@@ -3,7 +3,7 @@
  * schemas (props interfaces, docs/constructs.md) and proto/*.proto (the plugin runtime's protocol module).
  * What `npm run generate` writes and the staleness test checks.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CONSTRUCT_SPECS } from '../../lib/constructs/specs';
 import { CPR_UPDATE_MODULE, CVR_UPDATE_MODULE } from '../../lib/constructs/update-module';
@@ -14,6 +14,7 @@ import { generateBindings } from './bindings';
 import { CONSTRUCTS_DOC, generateConstructDocs, generatePropsInterfaces, PROPS_MODULE } from './constructs';
 import { generateDocs, REFERENCE_DIR } from './docs';
 import { examplesFor, readExample } from './examples';
+import { FAMILY_TABLE_PAGES, familyTable, withRegion } from './family';
 import { generateProtocol, PROTOCOL_MODULE, readProtos } from './protocol';
 
 export interface GeneratedFile {
@@ -26,6 +27,9 @@ const repoRoot = join(__dirname, '..', '..');
 /** Directories that hold generated files only: a file there that generatedFiles() does not list is stale. */
 export const GENERATED_DIRS: readonly string[] = [REFERENCE_DIR];
 
+/** The set-ups and their modules, in the order of the docs. */
+const SETUPS = { CprUpdateSetup: CPR_UPDATE_MODULE, CvrUpdateSetup: CVR_UPDATE_MODULE };
+
 const providers: readonly { schema: ProviderSchema; module: string }[] = [
   { schema: workzoneSchema, module: 'lib/schemas/workzone.ts' },
   { schema: kmdlogicSchema, module: 'lib/schemas/kmdlogic.ts' },
@@ -36,7 +40,11 @@ export function generatedFiles(root = repoRoot): GeneratedFile[] {
   const files: GeneratedFile[] = providers.map(({ schema, module }) => ({ path: `lib/bindings/${schema.name}.ts`, text: generateBindings(schema, module) }));
   files.push({ path: PROTOCOL_MODULE, text: generateProtocol(readProtos(repoRoot)) });
   files.push({ path: PROPS_MODULE, text: generatePropsInterfaces(CONSTRUCT_SPECS) });
-  files.push({ path: CONSTRUCTS_DOC, text: generateConstructDocs(CONSTRUCT_SPECS, providers.map((p) => p.schema), { CprUpdateSetup: CPR_UPDATE_MODULE, CvrUpdateSetup: CVR_UPDATE_MODULE }) });
+  files.push({ path: CONSTRUCTS_DOC, text: generateConstructDocs(CONSTRUCT_SPECS, providers.map((p) => p.schema), SETUPS) });
+  // Hand-written pages with one generated region: the family table.
+  for (const path of FAMILY_TABLE_PAGES) {
+    files.push({ path, text: withRegion(readFileSync(join(root, path), 'utf8'), path, 'family-table', familyTable(SETUPS)) });
+  }
   for (const { schema, module } of providers) {
     const examples = examplesFor(schema).map((e) => ({ ...e, ...readExample(root, e) }));
     files.push(...generateDocs(schema, module, examples));

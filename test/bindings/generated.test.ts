@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { bindingClassName, generateBindings } from '../../scripts/codegen/bindings';
+import { FAMILY_TABLE_PAGES, familyTable, withRegion } from '../../scripts/codegen/family';
 import { generatedFiles, staleGeneratedFiles } from '../../scripts/codegen/files';
+import { CPR_UPDATE_MODULE, CVR_UPDATE_MODULE } from '../../lib/constructs/update-module';
 import * as kmdlogic from '../../lib/bindings/kmdlogic';
 import * as workzone from '../../lib/bindings/workzone';
 import { DataWorkzoneUser, OauthClient, WorkzoneProvider } from '../../lib/bindings/workzone';
@@ -27,6 +29,7 @@ describe('generated files', () => {
     const copy = mkdtempSync(join(tmpdir(), 'codegen-'));
     try {
       cpSync(join(root, 'examples'), join(copy, 'examples'), { recursive: true });
+      for (const page of FAMILY_TABLE_PAGES) cpSync(join(root, page), join(copy, page));
       const files = generatedFiles(copy);
       for (const f of files.filter((f) => f.path.startsWith('docs/'))) {
         mkdirSync(dirname(join(copy, f.path)), { recursive: true });
@@ -41,6 +44,27 @@ describe('generated files', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the family table', () => {
+  test("comes from the modules' data: each identifier's label, the user, the versions", () => {
+    const table = familyTable({ CprUpdateSetup: CPR_UPDATE_MODULE, CvrUpdateSetup: CVR_UPDATE_MODULE });
+    const rows = table.trim().split('\n').slice(2);
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toBe(
+      '| CPR update | `CprUpdateSetup` | up to 2024.2 | 6: KMD Logic Client ID, Client Secret, Subscription ID, Product ID; "Contact update - CPR" Client ID, Client Secret | `CPRBATCHUSER` ("Captia CPR batch afvikler") |',
+    );
+    expect(rows[3]).toBe('| | `CvrUpdateSetup`, `kmdLogic: false` | 2024.3 and later | 2: "Contact update - CVR" Client ID, Client Secret | the same |');
+    // A label that does not follow its group's prefix is shown whole.
+    const odd = { ...CVR_UPDATE_MODULE, outputs: CVR_UPDATE_MODULE.outputs.map((o) => (o.key === 'kmdLogicScope' ? { ...o, label: 'Logic scope' } : o)) };
+    expect(familyTable({ CvrUpdateSetup: odd })).toContain('7: KMD Logic Client ID, KMD Logic Client Secret, KMD Logic Subscription ID, Logic scope, KMD Logic CVR Configuration ID;');
+  });
+
+  test('replaces the region of a hand-written page only; a page without the markers is an error that says where', () => {
+    const page = 'intro\n<!-- family-table -->\nold\n<!-- /family-table -->\n\nrest\n';
+    expect(withRegion(page, 'README.md', 'family-table', 'new\n')).toBe('intro\n<!-- family-table -->\nnew\n<!-- /family-table -->\n\nrest\n');
+    expect(() => withRegion('no markers', 'README.md', 'family-table', 'x')).toThrow('README.md has no region <!-- family-table --> ... <!-- /family-table -->');
   });
 });
 
