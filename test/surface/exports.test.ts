@@ -3,43 +3,11 @@
  * the docs); anything else, zod schemas and internal fields included, stays inside the package.
  */
 import * as entry from '../../lib';
+import { EXPECTED } from './expected-api';
 import { publicApi, type ExportKind } from './public-api';
 
 const api = publicApi();
 
-const EXPECTED: Record<string, ExportKind> = {
-  // The constructs (high level), their props and results.
-  CprUpdateSetup: 'class',
-  CprUpdateSetupProps: 'interface',
-  CprUpdateIdentifiers: 'interface',
-  CPR_UPDATE_OUTPUTS: 'const',
-  CvrUpdateSetup: 'class',
-  CvrUpdateSetupProps: 'interface',
-  CvrUpdateIdentifiers: 'interface',
-  CVR_UPDATE_OUTPUTS: 'const',
-  UpdateSetup: 'class',
-  UpdateServiceHealthCheck: 'interface',
-  WorkZoneOAuthClient: 'class',
-  WorkZoneOAuthClientProps: 'interface',
-  KmdLogicSubscription: 'class',
-  KmdLogicSubscriptionProps: 'interface',
-  ProductIdCheck: 'type',
-  KmdLogicCvrSubscription: 'class',
-  KmdLogicCvrSubscriptionProps: 'interface',
-  ClientSecret: 'class',
-  ClientSecretSource: 'type',
-  BoundClientSecret: 'interface',
-  GeneratedSecret: 'class',
-  GeneratedSecretProps: 'interface',
-  // Errors a user may catch.
-  PropsValidationError: 'class',
-  FieldError: 'interface',
-  FrameworkMismatchError: 'class',
-  PackageCopy: 'interface',
-  // The generated bindings (low level), one namespace per provider.
-  workzone: 'namespace',
-  kmdlogic: 'namespace',
-};
 
 const BINDINGS: Record<string, readonly string[]> = {
   workzone: ['WorkzoneProvider', 'OauthClient', 'DataWorkzoneUser', 'DataWorkzoneUpdateServiceHealth'],
