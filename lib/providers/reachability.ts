@@ -39,8 +39,12 @@ const NOT_REACHED = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETU
 export const isNotReached = (code: string): boolean => NOT_REACHED.has(code);
 
 interface Streak {
-  /** Start of the first failed attempt since the server last answered. */
-  readonly since: number;
+  /**
+   * Start of the earliest failed attempt since the server last answered. Failures of concurrent requests
+   * arrive in any order: an earlier start reported later moves it back, so that no request's own budget
+   * (which starts with its first attempt) ends before the server's.
+   */
+  since: number;
   attempts: number;
   readonly requests: Set<number>;
   lastCode: string;
@@ -54,6 +58,8 @@ interface Streak {
 
 interface Server {
   streak?: Streak;
+  /** When the server last answered: a streak never starts before it. */
+  lastAnswer: number;
   verdict?: Verdict;
   /** Requests under way (retrying or in flight). */
   active: number;
@@ -96,7 +102,9 @@ export class Reachability {
   /** The server answered (any HTTP status): it is there, whatever failed before. */
   answered(origin: string): void {
     const server = this.servers.get(origin);
-    if (!server?.streak || server.verdict) return;
+    if (!server || server.verdict) return;
+    server.lastAnswer = Date.now();
+    if (!server.streak) return;
     clearTimeout(server.streak.timer);
     server.streak = undefined;
   }
@@ -111,7 +119,9 @@ export class Reachability {
     if (server.verdict) return { verdict: server.verdict };
     const now = Date.now();
     const refused = isNotReached(code);
-    const streak = server.streak ?? this.startStreak(origin, server, Math.min(attemptStarted, now), code, what);
+    const start = Math.max(server.lastAnswer, Math.min(attemptStarted, now));
+    const streak = server.streak ?? this.startStreak(origin, server, start, code, what);
+    streak.since = Math.min(streak.since, start);
     streak.attempts++;
     streak.requests.add(request);
     streak.lastCode = code;
@@ -164,7 +174,7 @@ export class Reachability {
   private server(origin: string): Server {
     let server = this.servers.get(origin);
     if (!server) {
-      server = { active: 0, inFlight: 0, down: new AbortController() };
+      server = { active: 0, inFlight: 0, lastAnswer: 0, down: new AbortController() };
       // Every request and attempt in flight listens to it: terraform's parallelism of 10 is no leak.
       setMaxListeners(0, server.down.signal);
       this.servers.set(origin, server);

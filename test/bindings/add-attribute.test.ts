@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 jest.setTimeout(180_000);
 
 const root = join(__dirname, '..', '..');
-const COPIED = ['lib', 'scripts', 'examples', 'docs', 'proto', 'main.ts', 'package.json', 'tsconfig.json'];
+const COPIED = ['lib', 'scripts', 'examples', 'docs', 'proto', 'main.ts', 'README.md', 'package.json', 'tsconfig.json'];
 
 /** The three hand edits: each inserts one entry after the require_pkce one. */
 const EDITS: { file: string; after: RegExp; insert: string }[] = [
