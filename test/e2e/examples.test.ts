@@ -23,6 +23,11 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 let wz: WorkZoneEmulator;
 let logic: KmdLogicEmulator;
 let harness: Harness;
+/**
+ * The subscription the resource example writes to. Examples run concurrently: the data source examples read
+ * the seeded subscription, whose configurations must not change between their apply and their no-change plan.
+ */
+let writableSubscription: string;
 
 beforeAll(async () => {
   [wz, logic, harness] = await Promise.all([
@@ -30,6 +35,7 @@ beforeAll(async () => {
     startKmdLogicEmulator({ port: 0 }),
     terraformHarness({ providers: ['workzone', 'kmdlogic'], prefix: 'examples-e2e-' }),
   ]);
+  writableSubscription = logic.addSubscription();
 });
 
 afterAll(async () => {
@@ -76,7 +82,7 @@ const SETUPS: Record<string, Setup> = {
     importId: (v) => v.client_id,
   },
   'examples/resources/kmdlogic_cpr_configuration': {
-    env: () => ({ ...logicEnv(), TF_VAR_subscription_id: logic.subscriptionId, TF_VAR_certificate_password: secret() }),
+    env: () => ({ ...logicEnv(), TF_VAR_subscription_id: writableSubscription, TF_VAR_certificate_password: secret() }),
     files: () => ({ 'distributor.pfx': CERT }),
     check: async (w) => {
       const id = (await w.outputs()).product_id.value;
