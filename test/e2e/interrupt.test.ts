@@ -42,9 +42,13 @@ async function workdir(prefix: string, options: { generated?: boolean; count?: n
   return w;
 }
 
-/** Starts an apply with slow answers and waits until `created` clients exist in WorkZone (creates are in flight). */
-async function applyInFlight(w: Workdir, prefix: string, created: number) {
-  wz.faults.set({ latencyMs: 300 });
+/**
+ * Starts an apply with slow answers and waits until `created` clients exist in WorkZone (creates are in
+ * flight). `late`: WorkZone creates at once and answers a second later, so every create that landed is
+ * one terraform has not heard of yet, however slow this machine is; else it waits before handling.
+ */
+async function applyInFlight(w: Workdir, prefix: string, created: number, late = false) {
+  wz.faults.set(late ? { answerDelayMs: 1000 } : { latencyMs: 300 });
   const run = startTerraform(w, APPLY);
   await waitFor(`${created} clients created`, () => emulatorClients(wz, prefix).length >= created);
   return run;
@@ -54,7 +58,7 @@ describe('SIGKILL mid-apply', () => {
   it('the next apply adopts what the killed one created: no orphan, no duplicate', async () => {
     const prefix = 'killed';
     const w = await workdir(prefix);
-    const run = await applyInFlight(w, prefix, 3);
+    const run = await applyInFlight(w, prefix, 3, true);
     process.kill(run.child.pid!, 'SIGKILL');
     const killed = await run.done;
     expect(killed.signal).toBe('SIGKILL');

@@ -12,6 +12,11 @@ export interface FaultConfig {
   readonly errorStatuses?: readonly number[] | null;
   /** Delay before every request is handled (or dropped), in milliseconds. */
   readonly latencyMs: number;
+  /**
+   * Delay between handling a request and sending its answer, in milliseconds: the work is done, the answer
+   * is late. What a client that dies in that gap leaves behind (a created client it never heard of).
+   */
+  readonly answerDelayMs?: number;
   /** Share of requests (0..1) whose connection is destroyed without a response. */
   readonly dropRate: number;
   /** When set, injected errors carry `Retry-After: <seconds>`. */
@@ -25,6 +30,7 @@ export const NO_FAULTS: FaultConfig = Object.freeze({
   errorStatus: 503,
   errorStatuses: null,
   latencyMs: 0,
+  answerDelayMs: 0,
   dropRate: 0,
   retryAfterSeconds: null,
   limit: null,
@@ -68,9 +74,11 @@ export function parseFaultConfig(input: unknown, base: FaultConfig = NO_FAULTS):
   else if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((s) => Number.isInteger(s) && s >= 400 && s <= 599)) {
     throw new FaultConfigError(`errorStatuses must be null or a non-empty list of HTTP error statuses from 400 to 599 (got ${JSON.stringify(statuses)})`);
   } else out.errorStatuses = Object.freeze([...statuses]);
-  const latency = out.latencyMs;
-  if (typeof latency !== 'number' || !(latency >= 0) || !Number.isFinite(latency)) {
-    throw new FaultConfigError(`latencyMs must be a number of milliseconds >= 0 (got ${JSON.stringify(latency)})`);
+  for (const name of ['latencyMs', 'answerDelayMs']) {
+    const ms = out[name];
+    if (typeof ms !== 'number' || !(ms >= 0) || !Number.isFinite(ms)) {
+      throw new FaultConfigError(`${name} must be a number of milliseconds >= 0 (got ${JSON.stringify(ms)})`);
+    }
   }
   for (const name of ['retryAfterSeconds', 'limit']) {
     const v = out[name];
@@ -158,6 +166,11 @@ export class FaultInjector {
       const timer = setTimeout(done, ms);
       signal?.addEventListener('abort', done);
     });
+  }
+
+  /** The configured answer delay (0: answers go out as soon as they are ready). */
+  get answerDelayMs(): number {
+    return this.current.answerDelayMs ?? 0;
   }
 
   /** JSON view for GET /_emulator/faults. */

@@ -164,6 +164,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         }
       }
       if (res.destroyed) return;
+      if (options.faults && options.faults.answerDelayMs > 0 && !url.pathname.startsWith('/_emulator/')) delayAnswer(res, options.faults.answerDelayMs);
       await options.handler(req, res);
     } catch (err) {
       if (err instanceof HttpError) return sendError(res, url.pathname, err);
@@ -246,4 +247,15 @@ function faultsRoute(faults: FaultInjector, req: EmulatorRequest, res: http.Serv
     return sendJson(res, 200, faults.snapshot());
   }
   throw new HttpError(405, statusCode(405), `${req.method} is not allowed on ${FAULTS_PATH}; use GET, PUT or DELETE`, { Allow: 'GET, PUT, DELETE' });
+}
+
+/** Holds back the answer the handler sends by `ms`: the handler's work is done, its answer is late. */
+function delayAnswer(res: http.ServerResponse, ms: number): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    setTimeout(() => {
+      if (!res.destroyed) end(...args);
+    }, ms);
+    return res;
+  }) as typeof res.end;
 }

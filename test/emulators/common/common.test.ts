@@ -16,6 +16,7 @@ describe('parseFaultConfig', () => {
     [{ dropRate: -0.1 }, /dropRate must be a number from 0 to 1/],
     [{ errorStatus: 200 }, /errorStatus must be an HTTP error status/],
     [{ latencyMs: 'slow' }, /latencyMs must be a number/],
+    [{ answerDelayMs: -1 }, /answerDelayMs must be a number of milliseconds >= 0/],
     [{ limit: 1.5 }, /limit must be a whole number/],
     [{ colour: 'red' }, /unknown fault setting "colour"/],
     ['nope', /must be a JSON object/],
@@ -201,6 +202,35 @@ describe('startServer', () => {
     await expect(fetch(`${server.url}/a`)).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 20));
     expect(logs.some((l) => l.endsWith('ms') && l.includes('GET /a dropped'))).toBe(true);
+  });
+
+  test('answerDelayMs: the request is handled at once, its answer comes late; a client gone meanwhile gets none', async () => {
+    let handled = 0;
+    const counting = await startServer({
+      faults: new FaultInjector({ answerDelayMs: 300 }),
+      name: 'late',
+      handler: (_req, res) => {
+        handled++;
+        sendJson(res, 200, { ok: true });
+      },
+    });
+    try {
+      const t0 = Date.now();
+      const answer = fetch(`${counting.url}/a`);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(handled).toBe(1); // done before the answer
+      expect(await (await answer).json()).toEqual({ ok: true });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+      // A client that goes away before the answer: the work stays done.
+      const gone = new AbortController();
+      const abandoned = fetch(`${counting.url}/b`, { signal: gone.signal }).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      gone.abort();
+      await abandoned;
+      expect(handled).toBe(2);
+    } finally {
+      await counting.close();
+    }
   });
 
   test('close() ends keep-alive connections instead of hanging', async () => {
