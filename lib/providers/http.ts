@@ -271,7 +271,7 @@ export class HttpClient {
           }
           if ('verdict' in judged) throw unreachable(judged.verdict, attempt);
           // Not beyond the end of the server's budget: the last attempt falls on it, then the verdict.
-          wait = this.nextWait(started, attempt, undefined, judged.maxWaitMs);
+          wait = this.nextWait(started, attempt, undefined, judged.until);
           if (wait === undefined) throw fail(giveUpMessage(attempt, elapsed, what), 'gave-up', attempt, undefined, code);
         }
 
@@ -295,13 +295,19 @@ export class HttpClient {
     this.freshHttpsAgent.destroy();
   }
 
-  /** The wait before the next attempt (at most `capMs`), or undefined when it would end past the retry budget. */
-  private nextWait(started: number, attempt: number, retryAfterMs?: number, capMs = Infinity): number | undefined {
+  /**
+   * The wait before the next attempt, which starts no later than `latest` (the end of the server's budget),
+   * or undefined when it would start past this request's own budget. One clock reading for both: the server's
+   * budget never ends after the request's own (the streak counts from the earliest failed attempt), so a
+   * wait capped by it never gives up by a millisecond of difference between readings.
+   */
+  private nextWait(started: number, attempt: number, retryAfterMs?: number, latest = Infinity): number | undefined {
+    const now = Date.now();
     const exp = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1));
     // "Equal jitter": never below half the backoff, so retries do not bunch up near zero.
     const backoff = exp / 2 + this.random() * (exp / 2);
-    const wait = Math.min(retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff, capMs);
-    return Date.now() - started + wait > this.retryMaxMs ? undefined : Math.round(wait);
+    const next = Math.min(now + (retryAfterMs !== undefined ? Math.max(retryAfterMs, 0) : backoff), latest);
+    return next > started + this.retryMaxMs ? undefined : Math.max(0, Math.round(next - now));
   }
 
   private attempt(method: string, url: URL, req: HttpRequest, repeatable: boolean, down: AbortSignal): Promise<Outcome> {

@@ -111,10 +111,11 @@ export class Reachability {
 
   /**
    * An attempt that started at `attemptStarted` failed without a response (`what` says how). Returns the
-   * verdict when this failure ends the streak's budget, else how long the request may wait at most before
-   * its next attempt (so that the last attempt falls on the end of the budget, not after it).
+   * verdict when this failure ends the streak's budget, else when the budget ends (a time, as Date.now()),
+   * the latest a request's next attempt may start, so that the last attempt falls on the end, not after it.
+   * A time, not a wait: a wait would be measured against another clock reading than the caller's.
    */
-  failed(origin: string, request: number, attemptStarted: number, code: string, what: string): { verdict: Verdict } | { maxWaitMs: number } {
+  failed(origin: string, request: number, attemptStarted: number, code: string, what: string): { verdict: Verdict } | { until: number } {
     const server = this.server(origin);
     if (server.verdict) return { verdict: server.verdict };
     const now = Date.now();
@@ -128,10 +129,9 @@ export class Reachability {
     streak.lastFailure = what;
     streak.refused = refused;
     streak.onlyRefused &&= refused;
-    const budget = this.budget(streak.refused);
-    const left = streak.since + budget - now;
-    if (left <= 0) return { verdict: this.judge(origin, server, streak) };
-    return { maxWaitMs: left };
+    const until = streak.since + this.budget(streak.refused);
+    if (until <= now) return { verdict: this.judge(origin, server, streak) };
+    return { until };
   }
 
   private startStreak(origin: string, server: Server, since: number, code: string, what: string): Streak {
