@@ -82,7 +82,7 @@ function indexPage(schema: ProviderSchema, schemaModule: string, examples: Examp
   const example = exampleOf(examples, 'provider', schema.name);
   let out = header(schemaModule);
   out += `# \`${schema.name}\` provider\n\n${schema.provider.description}\n\n`;
-  out += `Source address \`${schema.source}\`, version \`${schema.version}\`. The source is outside the public registry's namespace: install the provider into a filesystem mirror with \`npx workzone-cpr providers install\` (see the README, "From plain HCL").\n\n`;
+  out += `Source address \`${schema.source}\`, version \`${schema.version}\`. The source is outside the public registry's namespace: install the provider into a filesystem mirror with \`npx workzone-cpr providers install\` (see [docs/providers.md, "From plain HCL"](../../providers.md#from-plain-hcl)).\n\n`;
   out += fenced('hcl', `terraform {\n  required_providers {\n    ${schema.name} = { source = "${schema.source}", version = "${schema.version}" }\n  }\n}`);
   out += `\n## Example Usage\n\nFrom [${example.dir}/${example.hclFile}](../../../${example.dir}/${example.hclFile}):\n\n${fenced('terraform', example.hcl)}`;
   out += `\n## Argument Reference\n\nProvider settings. Every one may be left out when its environment variable is set or it has a default.\n\n${argumentTable(schema.provider)}`;
