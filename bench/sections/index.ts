@@ -7,6 +7,7 @@ import { reattachSection } from './reattach';
 import { scaleSection } from './scale';
 import { startupSection } from './startup';
 import { synthSection } from './synth';
+import { tlsContextSection } from './tls-context';
 import { unreachableSection } from './unreachable';
 
 export const SECTIONS: readonly Section[] = [
@@ -18,4 +19,5 @@ export const SECTIONS: readonly Section[] = [
   reattachSection,
   emulatorWritesSection,
   unreachableSection,
+  tlsContextSection,
 ];

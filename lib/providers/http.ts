@@ -9,7 +9,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { extraCaCertificates } from './plugin/startup';
 import { isNotReached, Reachability, type Verdict } from './reachability';
 
@@ -151,9 +151,11 @@ export class HttpClient {
   private readonly maxResponseBytes: number;
   private readonly random: () => number;
   private readonly httpAgent: http.Agent;
-  private readonly httpsAgent: https.Agent;
   private readonly freshHttpAgent: http.Agent;
-  private readonly freshHttpsAgent: https.Agent;
+  /** The TLS agents, made on first use: most runs of a provider speak one scheme. */
+  private tlsAgents?: { readonly pooled: https.Agent; readonly fresh: https.Agent };
+  private readonly ca?: (string | Buffer)[];
+  private readonly rejectUnauthorized: boolean;
   private readonly reachability: Reachability;
 
   constructor(private readonly options: HttpClientOptions = {}) {
@@ -190,9 +192,22 @@ export class HttpClient {
       log: { warn: (m, f) => (options.log?.warn ?? options.log?.debug)?.call(options.log, m, f) },
     });
     this.httpAgent = new http.Agent({ keepAlive: true });
-    this.httpsAgent = new https.Agent({ keepAlive: true, ca, rejectUnauthorized: !options.insecureSkipVerify });
     this.freshHttpAgent = new http.Agent({ keepAlive: false });
-    this.freshHttpsAgent = new https.Agent({ keepAlive: false, ca, rejectUnauthorized: !options.insecureSkipVerify });
+    this.ca = ca;
+    this.rejectUnauthorized = !options.insecureSkipVerify;
+  }
+
+  /**
+   * Both TLS agents share one secure context: given `ca`, an agent would build a context (parsing every root
+   * certificate) for each new connection, ~30 ms each; with one it is ~2 ms (bench/sections/tls-context).
+   */
+  private tls(): { readonly pooled: https.Agent; readonly fresh: https.Agent } {
+    if (!this.tlsAgents) {
+      const secureContext: SecureContext | undefined = this.ca ? createSecureContext({ ca: this.ca }) : undefined;
+      const common = { rejectUnauthorized: this.rejectUnauthorized, ...(secureContext && { secureContext }) };
+      this.tlsAgents = { pooled: new https.Agent({ keepAlive: true, ...common }), fresh: new https.Agent({ keepAlive: false, ...common }) };
+    }
+    return this.tlsAgents;
   }
 
   /**
@@ -290,9 +305,9 @@ export class HttpClient {
   /** Frees pooled keep-alive sockets. */
   close(): void {
     this.httpAgent.destroy();
-    this.httpsAgent.destroy();
     this.freshHttpAgent.destroy();
-    this.freshHttpsAgent.destroy();
+    this.tlsAgents?.pooled.destroy();
+    this.tlsAgents?.fresh.destroy();
   }
 
   /**
@@ -335,7 +350,7 @@ export class HttpClient {
       const onDown = () => end(DOWN_CODE);
       // A request that must not be repeated gets a fresh connection: a reset then cannot be a stale
       // keep-alive socket, so it really means "outcome unknown".
-      const agent = isHttps ? (repeatable ? this.httpsAgent : this.freshHttpsAgent) : repeatable ? this.httpAgent : this.freshHttpAgent;
+      const agent = isHttps ? (repeatable ? this.tls().pooled : this.tls().fresh) : repeatable ? this.httpAgent : this.freshHttpAgent;
       const request = (isHttps ? https : http).request(url, { method, headers, agent }, (res) => {
         connected = true;
         const chunks: Buffer[] = [];
