@@ -64,15 +64,20 @@ export const LAST_KMD_LOGIC_VERSION = '2024.2';
 /** The first WorkZone version whose guides configure them with the two OAuth identifiers only. */
 export const FIRST_OAUTH_ONLY_VERSION = '2024.3';
 
+/** The identifiers both modules take from their KMD Logic subscription and its client credential, first. */
+const KMD_LOGIC_CREDENTIAL_OUTPUTS = [
+    { key: 'kmdLogicClientId', suffix: 'kmd_logic_client_id', label: 'KMD Logic Client ID', sensitive: false, kmdLogicProp: 'clientId' },
+    { key: 'kmdLogicClientSecret', suffix: 'kmd_logic_client_secret', label: 'KMD Logic Client Secret', sensitive: true, kmdLogicProp: 'clientSecret' },
+    { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false, kmdLogicProp: 'subscriptionId' },
+] as const satisfies readonly UpdateModuleOutput<'kmdLogicClientId' | 'kmdLogicClientSecret' | 'kmdLogicSubscriptionId'>[];
+
 export const CPR_UPDATE_MODULE: UpdateModule<keyof CprUpdateIdentifiers> = {
   name: 'CPR update module',
   id: 'cpr',
   client: { client_name: DEFAULT_CLIENT_NAME, user: CPR_BATCH_USER, grant_type: CPR_GRANT_TYPE },
   userName: 'Captia CPR batch afvikler',
   outputs: [
-    { key: 'kmdLogicClientId', suffix: 'kmd_logic_client_id', label: 'KMD Logic Client ID', sensitive: false, kmdLogicProp: 'clientId' },
-    { key: 'kmdLogicClientSecret', suffix: 'kmd_logic_client_secret', label: 'KMD Logic Client Secret', sensitive: true, kmdLogicProp: 'clientSecret' },
-    { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false, kmdLogicProp: 'subscriptionId' },
+    ...KMD_LOGIC_CREDENTIAL_OUTPUTS,
     { key: 'kmdLogicProductId', suffix: 'kmd_logic_product_id', label: 'KMD Logic Product ID', sensitive: false, kmdLogicProp: 'productId' },
     { key: 'cprClientId', suffix: 'cpr_client_id', label: 'Contact update - CPR, Client ID', sensitive: false, oauthClientField: 'clientId' },
     { key: 'cprClientSecret', suffix: 'cpr_client_secret', label: 'Contact update - CPR, Client Secret', sensitive: true, oauthClientField: 'clientSecret' },
@@ -88,9 +93,7 @@ export const CVR_UPDATE_MODULE: UpdateModule<keyof CvrUpdateIdentifiers> = {
   client: { client_name: 'Contact update - CVR', user: 'CVRBATCHUSER', grant_type: CPR_GRANT_TYPE },
   userName: 'Captia CVR batch afvikler',
   outputs: [
-    { key: 'kmdLogicClientId', suffix: 'kmd_logic_client_id', label: 'KMD Logic Client ID', sensitive: false, kmdLogicProp: 'clientId' },
-    { key: 'kmdLogicClientSecret', suffix: 'kmd_logic_client_secret', label: 'KMD Logic Client Secret', sensitive: true, kmdLogicProp: 'clientSecret' },
-    { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false, kmdLogicProp: 'subscriptionId' },
+    ...KMD_LOGIC_CREDENTIAL_OUTPUTS,
     // The labels of these two are ours: the guide's list of the five was not in the part of the page we read.
     { key: 'kmdLogicScope', suffix: 'kmd_logic_scope', label: 'KMD Logic Scope', sensitive: false, kmdLogicProp: 'scope' },
     { key: 'kmdLogicCvrConfigurationId', suffix: 'kmd_logic_cvr_configuration_id', label: 'KMD Logic CVR Configuration ID', sensitive: false, kmdLogicProp: 'cvrConfigurationId' },
