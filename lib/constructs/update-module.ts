@@ -66,9 +66,9 @@ export const FIRST_OAUTH_ONLY_VERSION = '2024.3';
 
 /** The identifiers both modules take from their KMD Logic subscription and its client credential, first. */
 const KMD_LOGIC_CREDENTIAL_OUTPUTS = [
-    { key: 'kmdLogicClientId', suffix: 'kmd_logic_client_id', label: 'KMD Logic Client ID', sensitive: false, kmdLogicProp: 'clientId' },
-    { key: 'kmdLogicClientSecret', suffix: 'kmd_logic_client_secret', label: 'KMD Logic Client Secret', sensitive: true, kmdLogicProp: 'clientSecret' },
-    { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false, kmdLogicProp: 'subscriptionId' },
+  { key: 'kmdLogicClientId', suffix: 'kmd_logic_client_id', label: 'KMD Logic Client ID', sensitive: false, kmdLogicProp: 'clientId' },
+  { key: 'kmdLogicClientSecret', suffix: 'kmd_logic_client_secret', label: 'KMD Logic Client Secret', sensitive: true, kmdLogicProp: 'clientSecret' },
+  { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false, kmdLogicProp: 'subscriptionId' },
 ] as const satisfies readonly UpdateModuleOutput<'kmdLogicClientId' | 'kmdLogicClientSecret' | 'kmdLogicSubscriptionId'>[];
 
 export const CPR_UPDATE_MODULE: UpdateModule<keyof CprUpdateIdentifiers> = {
