@@ -122,7 +122,10 @@ export class Reachability {
     const refused = isNotReached(code);
     const start = Math.max(server.lastAnswer, Math.min(attemptStarted, now));
     const streak = server.streak ?? this.startStreak(origin, server, start, code, what);
-    streak.since = Math.min(streak.since, start);
+    if (start < streak.since) {
+      streak.since = start;
+      this.armTimer(origin, server, streak); // the budget ends earlier now
+    }
     streak.attempts++;
     streak.requests.add(request);
     streak.lastCode = code;
@@ -139,12 +142,17 @@ export class Reachability {
     const streak: Streak = { since, attempts: 0, requests: new Set(), lastCode: code, lastFailure: what, refused, onlyRefused: refused };
     server.streak = streak;
     this.o.log?.warn?.(`${origin} is not answering (${what}); retrying for up to ${this.o.describeBudget(refused)} before taking it as down`, { origin });
-    // Attempts in flight (timeouts) must not outlive the budget: judge when it ends, if anyone still waits.
+    this.armTimer(origin, server, streak);
+    return streak;
+  }
+
+  /** Attempts in flight (timeouts) must not outlive the budget: judge when it ends, if anyone still waits. */
+  private armTimer(origin: string, server: Server, streak: Streak): void {
+    clearTimeout(streak.timer);
     streak.timer = setTimeout(() => {
       if (server.streak === streak && server.active > 0) this.judge(origin, server, streak);
-    }, Math.max(0, since + this.o.retryMaxMs - Date.now()));
+    }, Math.max(0, streak.since + this.o.retryMaxMs - Date.now()));
     streak.timer.unref();
-    return streak;
   }
 
   private budget(refused: boolean): number {
