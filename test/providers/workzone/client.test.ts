@@ -1,17 +1,7 @@
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
 import { DiagnosticError } from '../../../lib/providers/plugin/types';
-import { hashClientSecret, WorkZoneClient, workZoneSettingsFromConfig, type OAuthClientSettings, type WorkZoneSettings } from '../../../lib/providers/workzone/client';
-
-const CPR: OAuthClientSettings = {
-  client_name: 'Contact update - CPR',
-  enabled: true,
-  allow_access_token_via_browser: false,
-  allow_offline_access: false,
-  require_pkce: false,
-  grant_type: 'CLNTCRED',
-  user: 'CPRBATCHUSER',
-};
-const fastHttp = { initialBackoffMs: 10, maxBackoffMs: 50 };
+import { hashClientSecret, WorkZoneClient, workZoneSettingsFromConfig, type WorkZoneSettings } from '../../../lib/providers/workzone/client';
+import { CPR, fastHttp } from './fixtures';
 
 async function diag(p: Promise<unknown>): Promise<DiagnosticError> {
   try {

@@ -5,21 +5,12 @@
  */
 import { createServer } from 'node:net';
 import { startWorkZoneEmulator, type WorkZoneEmulator } from '../../../lib/emulators/workzone';
-import { WorkZoneClient, type OAuthClientSettings } from '../../../lib/providers/workzone/client';
+import { WorkZoneClient } from '../../../lib/providers/workzone/client';
 import { parseDiscoveryDocument } from '../../../lib/providers/workzone/discovery';
 import { secretRefusedWithoutHash } from '../../../lib/providers/workzone/secret-check';
+import { CPR, fastHttp } from './fixtures';
 
-const CPR: OAuthClientSettings = {
-  client_name: 'Contact update - CPR',
-  enabled: true,
-  allow_access_token_via_browser: false,
-  allow_offline_access: false,
-  require_pkce: false,
-  grant_type: 'CLNTCRED',
-  user: 'CPRBATCHUSER',
-};
 const SECRET = 'discovery-test-secret-0123456789';
-const fastHttp = { initialBackoffMs: 10, maxBackoffMs: 50 };
 
 /** An emulator of `variant`, a client for it, and the paths it was asked for (from its request log). */
 async function setUp(variant: string, tokenUrl?: string) {
