@@ -1,12 +1,9 @@
 /**
  * The contact update family as one table (module, construct, WorkZone versions, identifiers, user), from the
- * modules' data (lib/constructs/update-module.ts), for the README and docs/contact-update-family.md. Those
- * pages are written by hand; only the region between the markers is generated.
+ * modules' data (lib/constructs/update-module.ts), for the README and docs/contact-update-family.md (a
+ * generated region of each, regions.ts).
  */
 import { FIRST_OAUTH_ONLY_VERSION, LAST_KMD_LOGIC_VERSION, outputsOf, type UpdateModule } from '../../lib/constructs/update-module';
-
-/** The pages that show the family table, between `<!-- family-table -->` and `<!-- /family-table -->`. */
-export const FAMILY_TABLE_PAGES = ['README.md', 'docs/contact-update-family.md'] as const;
 
 /** "KMD Logic Client ID, Client Secret; "Contact update - CPR" Client ID, Client Secret": labels grouped by where they come from. */
 function identifiersCell(module: UpdateModule, kmdLogic: boolean): string {
@@ -30,14 +27,4 @@ export function familyTable(setups: { readonly [construct: string]: UpdateModule
     out += `| | \`${construct}\`, \`kmdLogic: false\` | ${FIRST_OAUTH_ONLY_VERSION} and later | ${identifiersCell(module, false)} | the same |\n`;
   }
   return out;
-}
-
-/** `page` with the text between the region's markers replaced by `body`; throws when the markers are missing. */
-export function withRegion(page: string, path: string, region: string, body: string): string {
-  const begin = `<!-- ${region} -->\n`;
-  const end = `<!-- /${region} -->`;
-  const from = page.indexOf(begin);
-  const to = page.indexOf(end, from);
-  if (from < 0 || to < 0) throw new Error(`${path} has no region ${begin.trim()} ... ${end}: put the markers where the generated text belongs`);
-  return page.slice(0, from + begin.length) + body + page.slice(to);
 }

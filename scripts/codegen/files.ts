@@ -1,6 +1,7 @@
 /**
  * The list of generated files: from the schemas (bindings, reference docs), the construct specs with the
- * schemas (props interfaces, docs/constructs.md) and proto/*.proto (the plugin runtime's protocol module).
+ * schemas (props interfaces, docs/constructs.md), proto/*.proto (the plugin runtime's protocol module), and
+ * the generated regions of hand-written pages (the family table, the doctor's assumption tables).
  * What `npm run generate` writes and the staleness test checks.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { generateBindings } from './bindings';
 import { CONSTRUCTS_DOC, generateConstructDocs, generatePropsInterfaces, PROPS_MODULE } from './constructs';
 import { generateDocs, REFERENCE_DIR } from './docs';
 import { examplesFor, readExample } from './examples';
-import { FAMILY_TABLE_PAGES, familyTable, withRegion } from './family';
+import { assumptionTable } from '../../lib/doctor/assumptions';
+import { familyTable } from './family';
+import { withRegion } from './regions';
 import { generateProtocol, PROTOCOL_MODULE, readProtos } from './protocol';
 
 export interface GeneratedFile {
@@ -30,6 +33,17 @@ export const GENERATED_DIRS: readonly string[] = [REFERENCE_DIR];
 /** The set-ups and their modules, in the order of the docs. */
 const SETUPS = { CprUpdateSetup: CPR_UPDATE_MODULE, CvrUpdateSetup: CVR_UPDATE_MODULE };
 
+/** Generated regions of hand-written pages (regions.ts): the family table, the doctor's assumption tables. */
+const REGIONS: readonly { readonly path: string; readonly name: string; body(): string }[] = [
+  { path: 'README.md', name: 'family-table', body: () => familyTable(SETUPS) },
+  { path: 'docs/contact-update-family.md', name: 'family-table', body: () => familyTable(SETUPS) },
+  { path: 'docs/workzone-api.md', name: 'assumptions:workzone', body: () => `${assumptionTable('workzone')}\n` },
+  { path: 'docs/kmdlogic-api.md', name: 'assumptions:kmdlogic', body: () => `${assumptionTable('kmdlogic')}\n` },
+];
+
+/** The hand-written pages that hold generated regions. */
+export const REGION_PAGES: readonly string[] = [...new Set(REGIONS.map((r) => r.path))];
+
 const providers: readonly { schema: ProviderSchema; module: string }[] = [
   { schema: workzoneSchema, module: 'lib/schemas/workzone.ts' },
   { schema: kmdlogicSchema, module: 'lib/schemas/kmdlogic.ts' },
@@ -41,9 +55,9 @@ export function generatedFiles(root = repoRoot): GeneratedFile[] {
   files.push({ path: PROTOCOL_MODULE, text: generateProtocol(readProtos(repoRoot)) });
   files.push({ path: PROPS_MODULE, text: generatePropsInterfaces(CONSTRUCT_SPECS) });
   files.push({ path: CONSTRUCTS_DOC, text: generateConstructDocs(CONSTRUCT_SPECS, providers.map((p) => p.schema), SETUPS) });
-  // Hand-written pages with one generated region: the family table.
-  for (const path of FAMILY_TABLE_PAGES) {
-    files.push({ path, text: withRegion(readFileSync(join(root, path), 'utf8'), path, 'family-table', familyTable(SETUPS)) });
+  for (const path of REGION_PAGES) {
+    const page = REGIONS.filter((r) => r.path === path).reduce((text, r) => withRegion(text, path, r.name, r.body()), readFileSync(join(root, path), 'utf8'));
+    files.push({ path, text: page });
   }
   for (const { schema, module } of providers) {
     const examples = examplesFor(schema).map((e) => ({ ...e, ...readExample(root, e) }));

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { bindingClassName, generateBindings } from '../../scripts/codegen/bindings';
-import { FAMILY_TABLE_PAGES, familyTable, withRegion } from '../../scripts/codegen/family';
-import { generatedFiles, staleGeneratedFiles } from '../../scripts/codegen/files';
+import { familyTable } from '../../scripts/codegen/family';
+import { generatedFiles, REGION_PAGES, staleGeneratedFiles } from '../../scripts/codegen/files';
+import { withRegion } from '../../scripts/codegen/regions';
 import { CPR_UPDATE_MODULE, CVR_UPDATE_MODULE } from '../../lib/constructs/update-module';
 import * as kmdlogic from '../../lib/bindings/kmdlogic';
 import * as workzone from '../../lib/bindings/workzone';
@@ -29,7 +30,7 @@ describe('generated files', () => {
     const copy = mkdtempSync(join(tmpdir(), 'codegen-'));
     try {
       cpSync(join(root, 'examples'), join(copy, 'examples'), { recursive: true });
-      for (const page of FAMILY_TABLE_PAGES) cpSync(join(root, page), join(copy, page));
+      for (const page of REGION_PAGES) cpSync(join(root, page), join(copy, page));
       const files = generatedFiles(copy);
       for (const f of files.filter((f) => f.path.startsWith('docs/'))) {
         mkdirSync(dirname(join(copy, f.path)), { recursive: true });
@@ -65,6 +66,10 @@ describe('the family table', () => {
     const page = 'intro\n<!-- family-table -->\nold\n<!-- /family-table -->\n\nrest\n';
     expect(withRegion(page, 'README.md', 'family-table', 'new\n')).toBe('intro\n<!-- family-table -->\nnew\n<!-- /family-table -->\n\nrest\n');
     expect(() => withRegion('no markers', 'README.md', 'family-table', 'x')).toThrow('README.md has no region <!-- family-table --> ... <!-- /family-table -->');
+    // An opening marker may say where the text comes from; a longer name is another region.
+    const sourced = '<!-- assumptions:kmdlogic (generated from x) -->\nold\n<!-- /assumptions:kmdlogic -->';
+    expect(withRegion(sourced, 'x.md', 'assumptions:kmdlogic', 'new\n')).toBe('<!-- assumptions:kmdlogic (generated from x) -->\nnew\n<!-- /assumptions:kmdlogic -->');
+    expect(() => withRegion('<!-- family-tables -->\n<!-- /family-table -->', 'x.md', 'family-table', '')).toThrow('x.md has no region');
   });
 });
 
