@@ -71,6 +71,19 @@ const KMD_LOGIC_CREDENTIAL_OUTPUTS = [
   { key: 'kmdLogicSubscriptionId', suffix: 'kmd_logic_subscription_id', label: 'KMD Logic Subscription ID', sensitive: false, kmdLogicProp: 'subscriptionId' },
 ] as const satisfies readonly UpdateModuleOutput<'kmdLogicClientId' | 'kmdLogicClientSecret' | 'kmdLogicSubscriptionId'>[];
 
+/**
+ * The two identifiers of a module's OAuth client, labelled as the guides list them: "<client name>, Client
+ * ID" and "<client name>, Client Secret".
+ */
+function oauthClientOutputs<M extends string>(module: M, clientName: string): [UpdateModuleOutput<`${M}ClientId`>, UpdateModuleOutput<`${M}ClientSecret`>] {
+  return [
+    { key: `${module}ClientId`, suffix: `${module}_client_id`, label: `${clientName}, Client ID`, sensitive: false, oauthClientField: 'clientId' },
+    { key: `${module}ClientSecret`, suffix: `${module}_client_secret`, label: `${clientName}, Client Secret`, sensitive: true, oauthClientField: 'clientSecret' },
+  ];
+}
+
+const CVR_CLIENT_NAME = 'Contact update - CVR';
+
 export const CPR_UPDATE_MODULE: UpdateModule<keyof CprUpdateIdentifiers> = {
   name: 'CPR update module',
   id: 'cpr',
@@ -79,8 +92,7 @@ export const CPR_UPDATE_MODULE: UpdateModule<keyof CprUpdateIdentifiers> = {
   outputs: [
     ...KMD_LOGIC_CREDENTIAL_OUTPUTS,
     { key: 'kmdLogicProductId', suffix: 'kmd_logic_product_id', label: 'KMD Logic Product ID', sensitive: false, kmdLogicProp: 'productId' },
-    { key: 'cprClientId', suffix: 'cpr_client_id', label: 'Contact update - CPR, Client ID', sensitive: false, oauthClientField: 'clientId' },
-    { key: 'cprClientSecret', suffix: 'cpr_client_secret', label: 'Contact update - CPR, Client Secret', sensitive: true, oauthClientField: 'clientSecret' },
+    ...oauthClientOutputs('cpr', DEFAULT_CLIENT_NAME),
   ],
   // Not in WorkZone's guides for CPR (they show CvrSubscriptionService only): docs/contact-update-family.md.
   service: 'CprSubscriptionService',
@@ -90,15 +102,14 @@ export const CPR_UPDATE_MODULE: UpdateModule<keyof CprUpdateIdentifiers> = {
 export const CVR_UPDATE_MODULE: UpdateModule<keyof CvrUpdateIdentifiers> = {
   name: 'CVR update module',
   id: 'cvr',
-  client: { client_name: 'Contact update - CVR', user: 'CVRBATCHUSER', grant_type: CPR_GRANT_TYPE },
+  client: { client_name: CVR_CLIENT_NAME, user: 'CVRBATCHUSER', grant_type: CPR_GRANT_TYPE },
   userName: 'Captia CVR batch afvikler',
   outputs: [
     ...KMD_LOGIC_CREDENTIAL_OUTPUTS,
     // The labels of these two are ours: the guide's list of the five was not in the part of the page we read.
     { key: 'kmdLogicScope', suffix: 'kmd_logic_scope', label: 'KMD Logic Scope', sensitive: false, kmdLogicProp: 'scope' },
     { key: 'kmdLogicCvrConfigurationId', suffix: 'kmd_logic_cvr_configuration_id', label: 'KMD Logic CVR Configuration ID', sensitive: false, kmdLogicProp: 'cvrConfigurationId' },
-    { key: 'cvrClientId', suffix: 'cvr_client_id', label: 'Contact update - CVR, Client ID', sensitive: false, oauthClientField: 'clientId' },
-    { key: 'cvrClientSecret', suffix: 'cvr_client_secret', label: 'Contact update - CVR, Client Secret', sensitive: true, oauthClientField: 'clientSecret' },
+    ...oauthClientOutputs('cvr', CVR_CLIENT_NAME),
   ],
   service: 'CvrSubscriptionService',
   kmdLogicConstruct: 'KmdLogicCvrSubscription',
